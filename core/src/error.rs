@@ -1,0 +1,105 @@
+//! Why a configuration or a set of buffers was refused.
+
+use core::fmt;
+
+/// A configuration value, or a caller-provided buffer, that cannot be used.
+///
+/// Every variant names the field, so a front end can put the message next to it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A numeric field outside its allowed range (NaN is always outside).
+    OutOfRange {
+        /// Name of the field, as in [`Config`](crate::Config).
+        field: &'static str,
+        /// The value that was given.
+        value: f64,
+        /// The allowed range, in words a user can act on.
+        allowed: &'static str,
+    },
+    /// Two fields that cannot be combined.
+    Incompatible {
+        /// Name of the field to change.
+        field: &'static str,
+        /// Why the combination is refused.
+        reason: &'static str,
+    },
+    /// A caller-owned buffer whose length does not match the configuration.
+    BufferLength {
+        /// Which buffer.
+        buffer: &'static str,
+        /// The length the configuration needs.
+        expected: usize,
+        /// The length that was given.
+        actual: usize,
+    },
+}
+
+impl ConfigError {
+    /// The name of the offending field or buffer.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::OutOfRange { field, .. } | Self::Incompatible { field, .. } => field,
+            Self::BufferLength { buffer, .. } => buffer,
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::OutOfRange {
+                field,
+                value,
+                allowed,
+            } => write!(f, "{field} = {value} is out of range: allowed {allowed}"),
+            Self::Incompatible { field, reason } => write!(f, "{field}: {reason}"),
+            Self::BufferLength {
+                buffer,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "buffer {buffer} has length {actual}, the configuration needs {expected}"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for ConfigError {}
+
+/// Checks `lo <= value <= hi` (NaN fails).
+pub(crate) fn check_range(
+    field: &'static str,
+    value: f64,
+    lo: f64,
+    hi: f64,
+    allowed: &'static str,
+) -> Result<(), ConfigError> {
+    if value >= lo && value <= hi {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field,
+            value,
+            allowed,
+        })
+    }
+}
+
+/// Checks `value > 0` and finite.
+pub(crate) fn check_positive(
+    field: &'static str,
+    value: f64,
+    allowed: &'static str,
+) -> Result<(), ConfigError> {
+    if value > 0.0 && value.is_finite() {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field,
+            value,
+            allowed,
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! # grokflow-core
+//!
+//! The simulation core of grokflow: homogeneous networks trained by gradient flow with weight
+//! decay, as in Lyu et al., *Dichotomy of Early and Late Phase Implicit Biases Can Provably
+//! Induce Grokking* (ICLR 2024). A large initialisation scale `α` keeps training in the kernel
+//! regime; weight decay `λ` later pulls it to the min-norm / max-margin solution around
+//! `t ≈ ln α / λ`.
+//!
+//! `no_std`, no allocation, no `unsafe`: the caller owns every buffer ([`Layout`] says how
+//! big), the step path never panics, and divergence is a [`Status`], not a NaN.
+//!
+//! ```
+//! use grokflow_core::{generate, Config, Layout, References, Simulation, Status};
+//! use core::ops::ControlFlow;
+//!
+//! let config = Config { d: 64, n: 16, n_test: 64, t_max: 10.0, ..Config::default() };
+//! let layout = Layout::of(&config)?;
+//! let (mut words, mut reals) = (vec![0u64; layout.words], vec![0f32; layout.reals]);
+//! let mut work = vec![0f32; layout.work];
+//! let data = generate(&config, &mut words, &mut reals)?;
+//! let mut sim = Simulation::new(&config, &data, References::default(), &mut work)?;
+//! let status = sim.run(&mut |m: &grokflow_core::Metrics| {
+//!     assert!(m.train_loss.is_finite());
+//!     ControlFlow::Continue(())
+//! });
+//! assert_eq!(status, Status::Finished);
+//! # Ok::<(), grokflow_core::ConfigError>(())
+//! ```
+//!
+//! ## Features
+//! - `std` (default): [`experiment`] (a heap-backed runner with reference predictors) and
+//!   [`reference`] (max-margin and min-norm solvers built on `clarabel`). Without it the crate
+//!   builds for bare-metal targets such as `thumbv6m-none-eabi`.
+#![cfg_attr(not(test), no_std)]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+mod config;
+mod data;
+mod diag_net;
+mod error;
+mod flow;
+mod gd;
+mod grid;
+mod loss;
+mod math;
+mod metrics;
+mod model;
+mod objective;
+mod preset;
+mod rng;
+mod scalar;
+mod simulation;
+mod storage;
+mod task;
+mod transition;
+
+#[cfg(feature = "std")]
+pub mod experiment;
+#[cfg(feature = "std")]
+pub mod reference;
+
+pub use config::{Config, Integrator, MAX_DEPTH, MAX_DIM, MAX_SAMPLES, Task};
+pub use data::{Dataset, Features, WORD_BITS, words_per_row};
+pub use diag_net::DiagNet;
+pub use error::ConfigError;
+pub use grid::LogGrid;
+pub use loss::Loss;
+pub use metrics::{Metrics, References};
+pub use model::Model;
+pub use objective::{Evaluation, Fit};
+pub use preset::{
+    FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, PRESETS, Preset, SPARSE_REG_SMALL, preset,
+};
+pub use rng::{Rng, Stream};
+pub use scalar::Scalar;
+pub use simulation::{Divergence, Observer, Simulation, Status};
+pub use storage::{Layout, StaticStorage};
+pub use task::{TaskData, generate, view};
+pub use transition::{
+    DROP_ACCURACY, FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, Transitions,
+};

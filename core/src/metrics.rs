@@ -1,0 +1,79 @@
+//! What is measured at each grid time.
+
+/// One row of the trajectory, in f64 whatever the run's number format.
+///
+/// Quantities that do not apply are `None` (accuracy and margin for regression, cosines
+/// without a reference predictor or while `w = 0`); nothing is ever NaN: a run whose metrics
+/// stop being finite ends with [`Status::Diverged`](crate::Status::Diverged) instead.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Metrics {
+    /// Continuous time.
+    pub t: f64,
+    /// Integrator steps taken so far.
+    pub step: u64,
+    /// Mean training loss.
+    pub train_loss: f64,
+    /// Training accuracy (classification).
+    pub train_acc: Option<f64>,
+    /// Mean test loss.
+    pub test_loss: f64,
+    /// Test accuracy (classification).
+    pub test_acc: Option<f64>,
+    /// ‖θ‖₂.
+    pub param_norm: f64,
+    /// ‖w‖₁ of the effective weights.
+    pub w_l1: f64,
+    /// ‖w‖₂ of the effective weights.
+    pub w_l2: f64,
+    /// Normalised margin `min_i y_i f_i / ‖θ‖^L` (classification).
+    pub margin: Option<f64>,
+    /// Cosine of `w` with the kernel-regime predictor (max-L2-margin / min-L2 interpolant).
+    pub cos_kernel: Option<f64>,
+    /// Cosine of `w` with the rich-regime predictor (max-L1-margin / min-L1 interpolant).
+    pub cos_rich: Option<f64>,
+}
+
+impl Metrics {
+    /// True when every present value is finite.
+    pub fn is_finite(&self) -> bool {
+        let required = [
+            self.t,
+            self.train_loss,
+            self.test_loss,
+            self.param_norm,
+            self.w_l1,
+            self.w_l2,
+        ];
+        let optional = [
+            self.train_acc,
+            self.test_acc,
+            self.margin,
+            self.cos_kernel,
+            self.cos_rich,
+        ];
+        required.iter().all(|v| v.is_finite()) && optional.iter().flatten().all(|v| v.is_finite())
+    }
+}
+
+/// Reference predictors the cosines are measured against (each of length `d`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct References<'a> {
+    /// Early-phase (kernel) predictor.
+    pub kernel: Option<&'a [f64]>,
+    /// Late-phase (rich) predictor.
+    pub rich: Option<&'a [f64]>,
+}
+
+/// `⟨a, b⟩ / (‖a‖‖b‖)`, or None when either is zero or the lengths differ.
+pub(crate) fn cosine(a: impl Iterator<Item = f64> + Clone, b: &[f64]) -> Option<f64> {
+    let (mut dot, mut aa, mut bb) = (0.0, 0.0, 0.0);
+    let mut len = 0;
+    for (x, &y) in a.zip(b) {
+        dot += x * y;
+        aa += x * x;
+        bb += y * y;
+        len += 1;
+    }
+    (len == b.len() && aa > 0.0 && bb > 0.0)
+        .then(|| dot / (crate::math::sqrt(aa) * crate::math::sqrt(bb)))
+}
