@@ -1,1 +1,52 @@
-fn main() {}
+//! The `grokflow` binary.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::Parser;
+use grokflow::cli::{Cli, Command};
+use grokflow::headless;
+use grokflow_core::{PRESETS, Status};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Run(args)) => {
+            let stop = Arc::new(AtomicBool::new(false));
+            let flag = Arc::clone(&stop);
+            if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
+                eprintln!("warning: Ctrl-C will not stop the run cleanly: {e}");
+            }
+            match headless::run(&args, &stop) {
+                // Conventional exit status of a process stopped by SIGINT.
+                Ok(summary) if summary.status == Status::Stopped => ExitCode::from(130),
+                Ok(_) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Some(Command::Presets) => {
+            for p in PRESETS {
+                let c = p.config;
+                println!(
+                    "{:<18} {:<11} d={:<7} n={:<4} n_test={:<6} α={:<5} λ={:<6} t_max={}\n{:18} {}\n",
+                    p.name,
+                    c.task.name(),
+                    c.d,
+                    c.n,
+                    c.n_test,
+                    c.alpha,
+                    c.lambda,
+                    c.t_max,
+                    "",
+                    p.description
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        None => ExitCode::SUCCESS,
+    }
+}

@@ -1,0 +1,61 @@
+//! Progress of a headless run on stderr: a bar on a terminal, a line per decade of `t`
+//! otherwise (so logs of long batch runs still show where they are).
+
+use std::io::IsTerminal;
+
+use grokflow_core::{LogGrid, Metrics};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Progress reporter driven by metrics records.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    next_decade: f64,
+}
+
+impl Progress {
+    /// Reports against the grid of the run (`grid.last_index() + 1` records in all).
+    pub fn new(grid: &LogGrid) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(u64::from(grid.last_index()) + 1);
+            bar.set_style(
+                ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar
+        });
+        Self {
+            bar,
+            next_decade: LogGrid::T_MIN,
+        }
+    }
+
+    /// One record arrived.
+    pub fn record(&mut self, m: &Metrics) {
+        let acc = m.test_acc.map_or_else(
+            || format!("test loss {:.3e}", m.test_loss),
+            |a| format!("test acc {a:.3}"),
+        );
+        let line = format!("t = {:<10.4} train loss {:.3e}  {acc}", m.t, m.train_loss);
+        match &self.bar {
+            Some(bar) => {
+                bar.inc(1);
+                bar.set_message(line);
+            }
+            None if m.t >= self.next_decade => {
+                eprintln!("{line}");
+                while self.next_decade <= m.t {
+                    self.next_decade *= 10.0;
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

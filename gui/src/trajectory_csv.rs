@@ -1,0 +1,72 @@
+//! The trajectory as CSV, one row per grid time, written as the run goes so that an
+//! interrupted run still leaves every row it reached.
+
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::path::Path;
+
+use grokflow_core::Metrics;
+
+/// Column names, in order. Empty cells mean "not defined for this run" (accuracy in
+/// regression, cosines without references).
+pub const HEADER: [&str; 12] = [
+    "t",
+    "step",
+    "train_loss",
+    "train_acc",
+    "test_loss",
+    "test_acc",
+    "param_norm",
+    "cos_kernel",
+    "cos_rich",
+    "w_l1",
+    "w_l2",
+    "margin",
+];
+
+/// A CSV file receiving metrics rows.
+pub struct TrajectoryCsv {
+    writer: csv::Writer<BufWriter<File>>,
+    rows: usize,
+}
+
+impl TrajectoryCsv {
+    /// Creates (or truncates) `path` and writes the header.
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let mut writer = csv::Writer::from_writer(BufWriter::new(File::create(path)?));
+        writer.write_record(HEADER)?;
+        writer.flush()?;
+        Ok(Self { writer, rows: 0 })
+    }
+
+    /// Appends one row and flushes it to disk.
+    pub fn write(&mut self, m: &Metrics) -> io::Result<()> {
+        self.writer.write_record(row(m))?;
+        self.rows += 1;
+        self.writer.flush()
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+}
+
+/// One row in [`HEADER`] order; floats in their shortest exact form.
+pub fn row(m: &Metrics) -> [String; 12] {
+    let opt = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
+    [
+        m.t.to_string(),
+        m.step.to_string(),
+        m.train_loss.to_string(),
+        opt(m.train_acc),
+        m.test_loss.to_string(),
+        opt(m.test_acc),
+        m.param_norm.to_string(),
+        opt(m.cos_kernel),
+        opt(m.cos_rich),
+        m.w_l1.to_string(),
+        m.w_l2.to_string(),
+        opt(m.margin),
+    ]
+}
