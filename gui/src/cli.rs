@@ -19,7 +19,7 @@ pub struct Cli {
 pub enum Command {
     /// Run one experiment headless, print a summary, optionally write its trajectory.
     #[command(allow_negative_numbers = true)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List the presets with their sizes and what they show.
     Presets,
 }
