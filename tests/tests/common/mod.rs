@@ -1,0 +1,32 @@
+//! Helpers shared by the claim tests.
+#![allow(dead_code)]
+
+use grokflow_core::experiment::{Summary, trajectory};
+use grokflow_core::{Config, Metrics, Scalar};
+
+/// Runs `config` in format `S` and returns the summary and every record.
+pub fn run<S: Scalar>(config: &Config, references: bool) -> (Summary, Vec<Metrics>) {
+    trajectory::<S>(config, references).expect("valid configuration")
+}
+
+/// The first record at or after time `t`.
+pub fn at(records: &[Metrics], t: f64) -> &Metrics {
+    records
+        .iter()
+        .find(|m| m.t >= t)
+        .unwrap_or_else(|| records.last().expect("at least one record"))
+}
+
+/// Records with `t` in `[from, to]`.
+pub fn between(records: &[Metrics], from: f64, to: f64) -> impl Iterator<Item = &Metrics> {
+    records.iter().filter(move |m| m.t >= from && m.t <= to)
+}
+
+/// ln α / λ with the paper's lower-order correction for depth L:
+/// `t* = ln α / λ − (1/L)·ln ln(α^{2(L−1)} / λ) / λ` (PAPER.md, "The dichotomy").
+pub fn corrected_prediction(config: &Config) -> f64 {
+    let l = f64::from(config.depth);
+    let (alpha, lambda) = (config.alpha, config.lambda);
+    let inner = (2.0 * (l - 1.0) * alpha.ln() - lambda.ln()).ln();
+    (alpha.ln() - inner / l) / lambda
+}
