@@ -1,0 +1,79 @@
+//! Steps per second of both integrators at three problem sizes, and the wall time of a whole
+//! `fig1a-small` run.
+//!
+//! `cargo bench -p grokflow-benches`
+
+use core::ops::ControlFlow;
+use std::fmt;
+
+use divan::Bencher;
+use grokflow_core::experiment::{Experiment, trajectory};
+use grokflow_core::{Config, FIG1A_SMALL, Integrator, Metrics};
+
+fn main() {
+    divan::main();
+}
+
+/// A (d, n) problem size of sparse classification.
+#[derive(Clone, Copy)]
+struct Size {
+    d: usize,
+    n: usize,
+}
+
+impl fmt::Debug for Size {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "d={} n={}", self.d, self.n)
+    }
+}
+
+const SIZES: [Size; 3] = [
+    Size { d: 64, n: 32 },
+    Size { d: 2000, n: 128 },
+    Size { d: 100_000, n: 256 },
+];
+
+/// The fig1a setting at `size`, with a horizon the benchmark never reaches and one metrics
+/// record per decade, so that what is timed is the step itself.
+fn config(size: Size, integrator: Integrator) -> Config {
+    Config {
+        d: size.d,
+        n: size.n,
+        n_test: 64,
+        integrator,
+        t_max: 1e12,
+        points_per_decade: 1,
+        ..FIG1A_SMALL.config
+    }
+}
+
+fn bench_steps(bencher: Bencher, size: Size, integrator: Integrator) {
+    let mut experiment = Experiment::<f32>::new(&config(size, integrator)).expect("valid");
+    let mut sim = experiment.simulation().expect("valid");
+    let mut ignore = |_: &Metrics| ControlFlow::Continue(());
+    // The record at t = 0 and the first step (which also evaluates the starting gradient).
+    sim.step(&mut ignore);
+    sim.step(&mut ignore);
+    bencher
+        .counter(divan::counter::ItemsCount::new(size.n * size.d))
+        .bench_local(|| sim.step(&mut ignore));
+}
+
+/// One `gd` step: one gradient evaluation (two passes over X).
+#[divan::bench(args = SIZES)]
+fn gd_step(bencher: Bencher, size: Size) {
+    bench_steps(bencher, size, Integrator::Gd);
+}
+
+/// One accepted `flow` step: three gradient evaluations, plus any rejected attempts.
+#[divan::bench(args = SIZES)]
+fn flow_step(bencher: Bencher, size: Size) {
+    bench_steps(bencher, size, Integrator::Flow);
+}
+
+/// A whole `fig1a-small` run to t = 10⁴ in f32, data generation included, references not.
+#[divan::bench(sample_count = 5)]
+fn fig1a_small_run() {
+    let (summary, _) = trajectory::<f32>(&FIG1A_SMALL.config, false).expect("valid");
+    divan::black_box(summary);
+}
