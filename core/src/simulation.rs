@@ -374,3 +374,59 @@ fn observe_train<S: Scalar>(
 ) {
     detector.observe_train(t, eval.loss.to_f64(), eval.correct as f64 / n.max(1) as f64);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::generate;
+
+    #[test]
+    fn wrong_buffers_are_refused_with_their_name() {
+        let config = Config {
+            d: 16,
+            n: 4,
+            n_test: 4,
+            ..Config::default()
+        };
+        let layout = Layout::of(&config).expect("valid");
+        let mut words = std::vec![0u64; layout.words];
+        let mut reals = std::vec![0f32; layout.reals];
+        let data = generate(&config, &mut words, &mut reals).expect("valid");
+        let mut work = std::vec![0f32; layout.work - 1];
+        let err = Simulation::new(&config, &data, References::default(), &mut work)
+            .expect_err("short work buffer");
+        assert_eq!(err.field(), "work");
+        let short_reference = [0.0f64; 3];
+        let mut work = std::vec![0f32; layout.work];
+        let references = References {
+            kernel: Some(&short_reference),
+            rich: None,
+        };
+        let err = Simulation::new(&config, &data, references, &mut work).expect_err("short ref");
+        assert_eq!(err.field(), "reference predictor");
+    }
+
+    #[test]
+    fn overflowing_initialisation_is_a_config_error() {
+        // (10⁶/√2)^8 ≈ 6·10⁴⁶ does not fit in f32.
+        let config = Config {
+            d: 1,
+            n: 2,
+            n_test: 2,
+            k: 1,
+            alpha: 1e6,
+            depth: 8,
+            ..Config::default()
+        };
+        let layout = Layout::of(&config).expect("valid");
+        let mut words = std::vec![0u64; layout.words];
+        let mut reals = std::vec![0f32; layout.reals];
+        let data = generate(&config, &mut words, &mut reals).expect("valid");
+        let mut work = std::vec![0f32; layout.work];
+        let err = Simulation::new(&config, &data, References::default(), &mut work)
+            .expect_err("overflow");
+        assert_eq!(err.field(), "alpha");
+        let mut work64 = std::vec![0f64; layout.work];
+        assert!(Simulation::new(&config, &data, References::default(), &mut work64).is_ok());
+    }
+}

@@ -188,3 +188,111 @@ fn misgrok_row(rng: &mut Rng, teacher: &[f32], gamma: f64, row: &mut [f32]) -> f
     }
     label as f32
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loss::Loss;
+
+    fn generated(config: &Config, check: impl FnOnce(&TaskData<'_>)) {
+        let layout = Layout::of(config).expect("valid");
+        let mut words = std::vec![0u64; layout.words];
+        let mut reals = std::vec![0f32; layout.reals];
+        let data = generate(config, &mut words, &mut reals).expect("valid");
+        check(&data);
+    }
+
+    fn score(data: &Dataset<'_>, teacher: &[f32], i: usize) -> f64 {
+        (0..data.dim())
+            .map(|j| data.entry(i, j) * f64::from(teacher[j]))
+            .sum()
+    }
+
+    #[test]
+    fn sparse_classification_labels_are_the_teachers_signs() {
+        let config = Config {
+            d: 100,
+            n: 50,
+            n_test: 60,
+            k: 5,
+            ..Config::default()
+        };
+        generated(&config, |data| {
+            let support: std::vec::Vec<_> = data.teacher.iter().filter(|&&w| w != 0.0).collect();
+            assert_eq!(support.len(), 5);
+            assert!(support.iter().all(|&&w| w == 1.0 || w == -1.0));
+            for set in [&data.train, &data.test] {
+                for i in 0..set.len() {
+                    let want = if score(set, data.teacher, i) >= 0.0 {
+                        1.0
+                    } else {
+                        -1.0
+                    };
+                    assert_eq!(set.labels()[i], want);
+                }
+            }
+            // Balanced ±1 entries: the mean of 50·100 signs is within 4 standard errors of 0.
+            let mean: f64 = (0..50)
+                .flat_map(|i| (0..100).map(move |j| (i, j)))
+                .map(|(i, j)| data.train.entry(i, j))
+                .sum::<f64>()
+                / 5000.0;
+            assert!(mean.abs() < 4.0 / 5000f64.sqrt(), "{mean}");
+        });
+    }
+
+    #[test]
+    fn misgrok_points_have_margin_gamma_over_two_along_the_teacher() {
+        // y⟨w*, x⟩ = |⟨w*, z⟩| + (γ/2)‖w*‖² ≥ γ/2 with ‖w*‖ = 1 (up to f32 rounding).
+        let config = Config {
+            task: Task::Misgrok,
+            d: 50,
+            n: 40,
+            n_test: 40,
+            gamma: 6.0,
+            ..Config::default()
+        };
+        generated(&config, |data| {
+            let norm: f64 = data.teacher.iter().map(|&w| f64::from(w).powi(2)).sum();
+            assert!((norm - 1.0).abs() < 1e-6);
+            for i in 0..data.train.len() {
+                let y = f64::from(data.train.labels()[i]);
+                assert!(y * score(&data.train, data.teacher, i) >= 3.0 - 1e-4);
+            }
+        });
+    }
+
+    #[test]
+    fn sparse_regression_targets_are_linear_in_the_inputs() {
+        let config = Config {
+            task: Task::SparseReg,
+            loss: Loss::Squared,
+            d: 30,
+            n: 20,
+            n_test: 10,
+            k: 3,
+            ..Config::default()
+        };
+        generated(&config, |data| {
+            for i in 0..data.test.len() {
+                let y = f64::from(data.test.labels()[i]);
+                let want = score(&data.test, data.teacher, i);
+                assert!((y - want).abs() <= 1e-6 * (1.0 + want.abs()));
+            }
+        });
+    }
+
+    #[test]
+    fn the_test_set_does_not_depend_on_the_training_size() {
+        let small = Config {
+            d: 70,
+            n: 10,
+            n_test: 20,
+            ..Config::default()
+        };
+        let large = Config { n: 40, ..small };
+        let mut first = std::vec::Vec::new();
+        generated(&small, |data| first = data.test.labels().to_vec());
+        generated(&large, |data| assert_eq!(data.test.labels(), &first[..]));
+    }
+}
