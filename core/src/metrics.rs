@@ -65,7 +65,7 @@ pub struct References<'a> {
 }
 
 /// `⟨a, b⟩ / (‖a‖‖b‖)`, or None when either is zero or the lengths differ.
-pub(crate) fn cosine(a: impl Iterator<Item = f64> + Clone, b: &[f64]) -> Option<f64> {
+pub(crate) fn cosine(a: impl Iterator<Item = f64>, b: &[f64]) -> Option<f64> {
     let (mut dot, mut aa, mut bb) = (0.0, 0.0, 0.0);
     let mut len = 0;
     for (x, &y) in a.zip(b) {

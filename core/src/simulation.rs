@@ -379,6 +379,12 @@ fn observe_train<S: Scalar>(
 mod tests {
     use super::*;
     use crate::task::generate;
+    use std::vec::Vec;
+
+    fn buffers(config: &Config) -> (Layout, Vec<u64>, Vec<f32>) {
+        let layout = Layout::of(config).expect("valid");
+        (layout, std::vec![0; layout.words], std::vec![0.0; layout.reals])
+    }
 
     #[test]
     fn wrong_buffers_are_refused_with_their_name() {
@@ -388,9 +394,7 @@ mod tests {
             n_test: 4,
             ..Config::default()
         };
-        let layout = Layout::of(&config).expect("valid");
-        let mut words = std::vec![0u64; layout.words];
-        let mut reals = std::vec![0f32; layout.reals];
+        let (layout, mut words, mut reals) = buffers(&config);
         let data = generate(&config, &mut words, &mut reals).expect("valid");
         let mut work = std::vec![0f32; layout.work - 1];
         let err = Simulation::new(&config, &data, References::default(), &mut work)
@@ -418,9 +422,7 @@ mod tests {
             depth: 8,
             ..Config::default()
         };
-        let layout = Layout::of(&config).expect("valid");
-        let mut words = std::vec![0u64; layout.words];
-        let mut reals = std::vec![0f32; layout.reals];
+        let (layout, mut words, mut reals) = buffers(&config);
         let data = generate(&config, &mut words, &mut reals).expect("valid");
         let mut work = std::vec![0f32; layout.work];
         let err = Simulation::new(&config, &data, References::default(), &mut work)
