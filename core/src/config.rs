@@ -10,8 +10,14 @@ pub const MAX_DIM: usize = 1 << 24;
 pub const MAX_SAMPLES: usize = 1 << 20;
 /// Largest depth of the diagonal net.
 pub const MAX_DEPTH: u32 = 8;
+/// Largest matrix size for matrix completion (2d² parameters).
+pub const MAX_MATRIX: usize = 1024;
+/// Largest modulus for modular addition.
+pub const MAX_MODULUS: usize = 1024;
+/// Largest hidden width of the MLP.
+pub const MAX_WIDTH: usize = 1 << 16;
 
-/// The data-generating task.
+/// The data-generating task; it also fixes the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Task {
     /// Fig. 1a: `x` uniform in {±1}^d, `y = sign(⟨w*, x⟩)`, `w*` ∈ {±1} on `k` coordinates.
@@ -22,11 +28,35 @@ pub enum Task {
     Misgrok,
     /// `x ~ N(0, I_d)`, `y = ⟨w*, x⟩` with `w*` ∈ {±1} on `k` coordinates.
     SparseReg,
+    /// Fig. 3: complete a symmetric `d × d` matrix `X*` from a fraction of its entries.
+    MatrixCompletion,
+    /// Fig. 2: `(a + b) mod p` from the one-hot pair `e_a ‖ e_b` (`p = d`).
+    ModAdd,
+    /// A data set loaded from a file (the desktop front ends provide its buffers).
+    File,
+}
+
+/// The network a task is learned with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelKind {
+    /// `f(x) = ⟨u^L − v^L, x⟩`.
+    DiagonalNet,
+    /// `W = UUᵀ − VVᵀ`, `f((i, j)) = W_ij`.
+    Factorization,
+    /// `f(x) = W₂·σ(W₁x + b₁)`, one output per class.
+    Mlp,
 }
 
 impl Task {
     /// Every task, in menu order.
-    pub const ALL: [Task; 3] = [Task::SparseCls, Task::Misgrok, Task::SparseReg];
+    pub const ALL: [Task; 6] = [
+        Task::SparseCls,
+        Task::Misgrok,
+        Task::SparseReg,
+        Task::MatrixCompletion,
+        Task::ModAdd,
+        Task::File,
+    ];
 
     /// The name used on the command line and in files.
     pub const fn name(self) -> &'static str {
@@ -34,6 +64,9 @@ impl Task {
             Task::SparseCls => "sparse-cls",
             Task::Misgrok => "misgrok",
             Task::SparseReg => "sparse-reg",
+            Task::MatrixCompletion => "matrix-completion",
+            Task::ModAdd => "mod-add",
+            Task::File => "file",
         }
     }
 
@@ -42,14 +75,28 @@ impl Task {
         Self::ALL.into_iter().find(|t| t.name() == name)
     }
 
-    /// Labels are ±1 (accuracy and margin are defined).
-    pub const fn is_classification(self) -> bool {
-        !matches!(self, Task::SparseReg)
+    /// The network this task is learned with.
+    pub const fn model(self) -> ModelKind {
+        match self {
+            Task::MatrixCompletion => ModelKind::Factorization,
+            Task::ModAdd => ModelKind::Mlp,
+            _ => ModelKind::DiagonalNet,
+        }
     }
 
     /// Inputs are ±1 and stored as bits.
     pub const fn has_sign_features(self) -> bool {
         matches!(self, Task::SparseCls)
+    }
+
+    /// Inputs are index pairs (one-hot pairs or matrix entries).
+    pub const fn has_pair_inputs(self) -> bool {
+        matches!(self, Task::MatrixCompletion | Task::ModAdd)
+    }
+
+    /// Number of index pairs the train and test sets are drawn from (pair tasks).
+    pub const fn pair_count(self, d: usize) -> usize {
+        d.saturating_mul(d)
     }
 }
 
@@ -61,17 +108,21 @@ pub enum Integrator {
     /// Adaptive gradient-flow integrator with the decay applied exactly.
     #[default]
     Flow,
+    /// Fig. 4: `λ = 0` and step `η/L(θ)`, i.e. gradient descent on `ln L`; each step
+    /// advances the flow's time by `η/L`, accumulated in log space.
+    NormalizedGd,
 }
 
 impl Integrator {
-    /// Both integrators, in menu order.
-    pub const ALL: [Integrator; 2] = [Integrator::Gd, Integrator::Flow];
+    /// Every integrator, in menu order.
+    pub const ALL: [Integrator; 3] = [Integrator::Gd, Integrator::Flow, Integrator::NormalizedGd];
 
     /// The name used on the command line and in files.
     pub const fn name(self) -> &'static str {
         match self {
             Integrator::Gd => "gd",
             Integrator::Flow => "flow",
+            Integrator::NormalizedGd => "normalized-gd",
         }
     }
 
@@ -81,32 +132,101 @@ impl Integrator {
     }
 }
 
+/// Ground truth of matrix completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Truth {
+    /// The paper's rank-1 `X*_ij = i·j/d²` (indices from 0).
+    #[default]
+    Paper,
+    /// A random symmetric positive semi-definite matrix of rank `k` with entries of unit
+    /// variance.
+    LowRank,
+}
+
+impl Truth {
+    /// Both kinds, in menu order.
+    pub const ALL: [Truth; 2] = [Truth::Paper, Truth::LowRank];
+
+    /// The name used on the command line and in files.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Truth::Paper => "paper",
+            Truth::LowRank => "low-rank",
+        }
+    }
+
+    /// Inverse of [`Truth::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// Hidden activation of the MLP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Activation {
+    /// `max(0, z)`: the network is 2-homogeneous.
+    #[default]
+    Relu,
+    /// `z²`: the network is 3-homogeneous.
+    Quadratic,
+}
+
+impl Activation {
+    /// Both activations, in menu order.
+    pub const ALL: [Activation; 2] = [Activation::Relu, Activation::Quadratic];
+
+    /// The name used on the command line and in files.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::Quadratic => "quadratic",
+        }
+    }
+
+    /// Inverse of [`Activation::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
 /// One experiment. `Default` is the `fig1a-small` preset.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Config {
-    /// The data-generating task.
+    /// The data-generating task (it also fixes the model).
     pub task: Task,
-    /// Input dimension.
+    /// Size: input dimension (diagonal nets), matrix size (matrix completion) or modulus
+    /// `p` (modular addition).
     pub d: usize,
-    /// Number of training points.
+    /// Number of training examples (derived from `train_fraction` for the pair tasks).
     pub n: usize,
-    /// Number of test points.
+    /// Number of test examples (derived for the pair tasks: every pair not trained on).
     pub n_test: usize,
-    /// Support size of the sparse ground truth (sparse tasks only).
+    /// Support size of the sparse ground truth, or rank of a low-rank matrix.
     pub k: usize,
     /// Margin of the misgrokking construction (misgrok only).
     pub gamma: f64,
-    /// Depth `L` of the diagonal net `w = u^L − v^L`.
+    /// Fraction of all pairs used for training (matrix completion, modular addition).
+    pub train_fraction: f64,
+    /// Ground truth of matrix completion.
+    pub truth: Truth,
+    /// Hidden width of the MLP.
+    pub width: usize,
+    /// Hidden activation of the MLP.
+    pub activation: Activation,
+    /// Start the MLP's output layer at zero (the paper's choice), so `f(θ(0)) = 0`.
+    pub zero_output_init: bool,
+    /// Depth `L` of the diagonal net `w = u^L − v^L` (2 for the other models).
     pub depth: u32,
-    /// Initial parameter norm ‖θ(0)‖ (the paper's initialisation scale).
+    /// Initialisation scale: ‖θ(0)‖ (diagonal nets), `U = V = α·I` (matrix completion),
+    /// multiplier of the Kaiming init (MLP).
     pub alpha: f64,
     /// Weight decay λ.
     pub lambda: f64,
-    /// Per-sample loss.
+    /// Per-example loss.
     pub loss: Loss,
     /// Discretisation of the flow.
     pub integrator: Integrator,
-    /// Step size η of `gd`.
+    /// Step size η of `gd` and `normalized-gd`.
     pub lr: f64,
     /// Relative local error tolerance of `flow`.
     pub tol: f64,
@@ -125,25 +245,117 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The same configuration with `n` and `n_test` derived where the task fixes them:
+    /// `round(train_fraction · d²)` training pairs and all others for testing.
+    pub const fn with_derived_sizes(self) -> Self {
+        if !self.task.has_pair_inputs() {
+            return self;
+        }
+        let total = self.task.pair_count(self.d);
+        let fraction = if self.train_fraction > 0.0 && self.train_fraction < 1.0 {
+            self.train_fraction
+        } else {
+            0.0
+        };
+        let n = (fraction * total as f64 + 0.5) as usize;
+        Self {
+            n,
+            n_test: total.saturating_sub(n),
+            ..self
+        }
+    }
+
+    /// Number of outputs per example (classes for modular addition, else 1).
+    pub const fn outputs(&self) -> usize {
+        match self.task.model() {
+            ModelKind::Mlp => self.d,
+            _ => 1,
+        }
+    }
+
+    /// Labels are ±1 or classes (accuracy and margin are defined); for a file, whenever the
+    /// loss is a margin loss.
+    pub const fn is_classification(&self) -> bool {
+        match self.task {
+            Task::SparseReg | Task::MatrixCompletion => false,
+            Task::File => self.loss.is_margin(),
+            _ => true,
+        }
+    }
+
+    /// Homogeneity degree of the model: `f(cθ) = c^L f(θ)`.
+    pub const fn degree(&self) -> u32 {
+        match (self.task.model(), self.activation) {
+            (ModelKind::DiagonalNet, _) => self.depth,
+            (ModelKind::Mlp, Activation::Quadratic) => 3,
+            _ => 2,
+        }
+    }
+
     /// Checks every field; the error names the first bad one and its allowed range.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let usize_range = |field, value: usize, lo: usize, hi: usize, allowed| {
             check_range(field, value as f64, lo as f64, hi as f64, allowed)
         };
-        usize_range("d", self.d, 1, MAX_DIM, "1 ..= 16777216")?;
+        let model = self.task.model();
+        match model {
+            ModelKind::DiagonalNet => usize_range("d", self.d, 1, MAX_DIM, "1 ..= 16777216")?,
+            ModelKind::Factorization => usize_range("d", self.d, 2, MAX_MATRIX, "2 ..= 1024")?,
+            ModelKind::Mlp => {
+                usize_range("d", self.d, 2, MAX_MODULUS, "2 ..= 1024 (the modulus p)")?
+            }
+        }
+        if self.task.has_pair_inputs() {
+            check_range(
+                "train_fraction",
+                self.train_fraction,
+                f64::MIN_POSITIVE,
+                1.0 - f64::EPSILON,
+                "0 < train_fraction < 1",
+            )?;
+            let derived = self.with_derived_sizes();
+            if derived.n == 0 || derived.n_test == 0 {
+                return Err(ConfigError::Incompatible {
+                    field: "train_fraction",
+                    reason: "leaves no training pair or no test pair at this size",
+                });
+            }
+            if (self.n, self.n_test) != (derived.n, derived.n_test) {
+                return Err(ConfigError::Incompatible {
+                    field: "n",
+                    reason: "for pair tasks n and n_test follow from train_fraction (use Config::with_derived_sizes)",
+                });
+            }
+        }
         usize_range("n", self.n, 1, MAX_SAMPLES, "1 ..= 1048576")?;
         usize_range("n_test", self.n_test, 1, MAX_SAMPLES, "1 ..= 1048576")?;
-        if self.task != Task::Misgrok {
-            usize_range("k", self.k, 1, self.d, "1 ..= d")?;
+        match self.task {
+            Task::SparseCls | Task::SparseReg => usize_range("k", self.k, 1, self.d, "1 ..= d")?,
+            Task::MatrixCompletion if self.truth == Truth::LowRank => {
+                usize_range("k", self.k, 1, self.d, "1 ..= d (the rank)")?
+            }
+            _ => {}
         }
         check_range("gamma", self.gamma, 0.0, f64::MAX, "0 <= gamma, finite")?;
-        check_range(
-            "depth",
-            f64::from(self.depth),
-            2.0,
-            f64::from(MAX_DEPTH),
-            "2 ..= 8",
-        )?;
+        if model == ModelKind::Mlp {
+            usize_range("width", self.width, 1, MAX_WIDTH, "1 ..= 65536")?;
+        }
+        match model {
+            ModelKind::DiagonalNet => check_range(
+                "depth",
+                f64::from(self.depth),
+                2.0,
+                f64::from(MAX_DEPTH),
+                "2 ..= 8",
+            )?,
+            _ if self.depth != 2 => {
+                return Err(ConfigError::Incompatible {
+                    field: "depth",
+                    reason: "only the diagonal net has a depth other than 2",
+                });
+            }
+            _ => {}
+        }
         check_positive("alpha", self.alpha, "alpha > 0, finite")?;
         check_range("lambda", self.lambda, 0.0, f64::MAX, "lambda >= 0, finite")?;
         check_positive("lr", self.lr, "lr > 0, finite")?;
@@ -156,10 +368,27 @@ impl Config {
             1000.0,
             "1 ..= 1000",
         )?;
-        if !self.task.is_classification() && self.loss.is_margin() {
+        let loss_fits = match self.task {
+            Task::SparseReg | Task::MatrixCompletion => self.loss == Loss::Squared,
+            Task::ModAdd => self.loss == Loss::CrossEntropy,
+            _ => !self.loss.is_multiclass(),
+        };
+        if !loss_fits {
             return Err(ConfigError::Incompatible {
                 field: "loss",
-                reason: "a regression task needs the squared loss",
+                reason: match self.task {
+                    Task::SparseReg | Task::MatrixCompletion => {
+                        "a regression task needs the squared loss"
+                    }
+                    Task::ModAdd => "modular addition needs the cross-entropy loss",
+                    _ => "cross-entropy needs one output per class (mod-add)",
+                },
+            });
+        }
+        if self.integrator == Integrator::NormalizedGd && self.lambda != 0.0 {
+            return Err(ConfigError::Incompatible {
+                field: "lambda",
+                reason: "normalized-gd is the no-weight-decay scheme of fig. 4: set lambda = 0",
             });
         }
         Ok(())
@@ -172,7 +401,8 @@ impl Config {
         (t.is_finite() && t > 0.0).then_some(t)
     }
 
-    /// Per-coordinate initial value `u_k = v_k = α / √(2d)`, so that ‖θ(0)‖ = α.
+    /// Per-coordinate initial value of the diagonal net, `u_k = v_k = α / √(2d)`, so that
+    /// ‖θ(0)‖ = α.
     pub fn init_scale(&self) -> f64 {
         self.alpha / math::sqrt(2.0 * self.d as f64)
     }
@@ -191,7 +421,8 @@ mod tests {
     #[test]
     fn bad_values_name_their_field() {
         let base = Config::default();
-        let cases: [(Config, &str); 10] = [
+        let mod_add = crate::preset::FIG2_SMALL.config;
+        let cases: [(Config, &str); 14] = [
             (Config { alpha: 0.0, ..base }, "alpha"),
             (
                 Config {
@@ -234,10 +465,32 @@ mod tests {
             (
                 Config {
                     task: Task::SparseReg,
-                    loss: crate::Loss::Logistic,
+                    loss: Loss::Logistic,
                     ..base
                 },
                 "loss",
+            ),
+            (
+                Config {
+                    width: 0,
+                    ..mod_add
+                },
+                "width",
+            ),
+            (
+                Config {
+                    depth: 3,
+                    ..mod_add
+                },
+                "depth",
+            ),
+            (Config { n: 5, ..mod_add }, "n"),
+            (
+                Config {
+                    integrator: Integrator::NormalizedGd,
+                    ..base
+                },
+                "lambda",
             ),
         ];
         for (config, field) in cases {
@@ -260,12 +513,30 @@ mod tests {
     }
 
     #[test]
+    fn pair_tasks_derive_their_sizes() {
+        let c = Config {
+            task: Task::ModAdd,
+            d: 10,
+            train_fraction: 0.4,
+            ..Config::default()
+        }
+        .with_derived_sizes();
+        assert_eq!((c.n, c.n_test), (40, 60));
+    }
+
+    #[test]
     fn names_round_trip() {
         for t in Task::ALL {
             assert_eq!(Task::from_name(t.name()), Some(t));
         }
         for i in Integrator::ALL {
             assert_eq!(Integrator::from_name(i.name()), Some(i));
+        }
+        for t in Truth::ALL {
+            assert_eq!(Truth::from_name(t.name()), Some(t));
+        }
+        for a in Activation::ALL {
+            assert_eq!(Activation::from_name(a.name()), Some(a));
         }
         assert_eq!(Task::from_name("nope"), None);
     }

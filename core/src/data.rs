@@ -1,5 +1,5 @@
-//! Read-only views of a data set in caller-owned memory, and the two passes over it that
-//! every step needs: `X·w` and `Xᵀ·g`.
+//! Read-only views of a data set in caller-owned memory, and the two passes over a feature
+//! matrix that every step of a linear model needs: `X·w` and `Xᵀ·g`.
 
 use crate::error::ConfigError;
 use crate::scalar::Scalar;
@@ -57,13 +57,26 @@ fn real_row_dot<S: Scalar>(row: &[f32], w: &[S]) -> S {
     reduce(lanes)
 }
 
-/// The input matrix `X` (n rows of dimension d), stored in its narrowest exact form.
+/// The inputs of `n` examples, stored in their narrowest exact form.
 #[derive(Clone, Copy, Debug)]
 pub enum Features<'a> {
-    /// Entries in {±1}, one bit each (set = +1), rows padded to whole words.
+    /// Rows of `X` in {±1}^d, one bit each (set = +1), rows padded to whole words.
     Signs(&'a [u64]),
-    /// Real entries in f32, row-major.
+    /// Rows of `X` in ℝ^d, f32, row-major.
     Reals(&'a [f32]),
+    /// One index pair `(a, b)` per example, both `< d`, packed as `a << 32 | b`: the
+    /// one-hot pair `e_a ‖ e_b` of modular addition, or the entry `(i, j)` of a matrix.
+    Pairs(&'a [u64]),
+}
+
+/// Packs an index pair for [`Features::Pairs`].
+pub const fn pack_pair(a: usize, b: usize) -> u64 {
+    ((a as u64) << 32) | (b as u64 & 0xffff_ffff)
+}
+
+/// Inverse of [`pack_pair`].
+pub const fn unpack_pair(word: u64) -> (usize, usize) {
+    ((word >> 32) as usize, (word & 0xffff_ffff) as usize)
 }
 
 /// A labelled data set: `n` rows of dimension `d`, labels ±1 or real targets.
@@ -82,6 +95,7 @@ impl<'a> Dataset<'a> {
         let (buffer, expected, actual) = match features {
             Features::Signs(bits) => ("sign features", n * words_per_row(d), bits.len()),
             Features::Reals(x) => ("real features", n * d, x.len()),
+            Features::Pairs(pairs) => ("index pairs", n, pairs.len()),
         };
         if expected != actual {
             return Err(ConfigError::BufferLength {
@@ -107,7 +121,7 @@ impl<'a> Dataset<'a> {
         self.labels.is_empty()
     }
 
-    /// Input dimension.
+    /// Input dimension (for index pairs: the range of each index).
     pub fn dim(&self) -> usize {
         self.d
     }
@@ -122,8 +136,17 @@ impl<'a> Dataset<'a> {
         self.features
     }
 
+    /// The index pair of example `i` (None for feature matrices or out of range).
+    #[inline]
+    pub fn pair(&self, i: usize) -> Option<(usize, usize)> {
+        match self.features {
+            Features::Pairs(pairs) => pairs.get(i).map(|&w| unpack_pair(w)),
+            _ => None,
+        }
+    }
+
     /// Entry `(i, j)` of `X` as f64 (for reference solvers and tests; not a hot path).
-    /// Out-of-range indices read as 0.
+    /// Out-of-range indices, and index-pair inputs, read as 0.
     pub fn entry(&self, i: usize, j: usize) -> f64 {
         if j >= self.d {
             return 0.0;
@@ -141,11 +164,13 @@ impl<'a> Dataset<'a> {
                 }
             }
             Features::Reals(x) => x.get(i * self.d + j).map_or(0.0, |&v| f64::from(v)),
+            Features::Pairs(_) => 0.0,
         }
     }
 
     /// `out[i] = ⟨w, x_i⟩` for every row, in eight interleaved partial sums.
-    /// `w` has length `d`, `out` length `n` (shorter slices truncate the work).
+    /// `w` has length `d`, `out` length `n` (shorter slices truncate the work; index pairs
+    /// are not a feature matrix and leave `out` unchanged).
     pub fn matvec<S: Scalar>(&self, w: &[S], out: &mut [S]) {
         match self.features {
             Features::Signs(bits) => {
@@ -159,6 +184,7 @@ impl<'a> Dataset<'a> {
                     *o = real_row_dot(row, w);
                 }
             }
+            Features::Pairs(_) => {}
         }
     }
 
@@ -183,6 +209,7 @@ impl<'a> Dataset<'a> {
                     }
                 }
             }
+            Features::Pairs(_) => {}
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The diagonal linear network `f(x) = ⟨u^L − v^L, x⟩`.
 
 use crate::data::Dataset;
-use crate::model::Model;
+use crate::math;
+use crate::model::{Model, Structure};
 use crate::scalar::Scalar;
 
 /// Diagonal linear net of depth `L` on inputs of dimension `d`; parameters `θ = (u, v)`
@@ -45,6 +46,10 @@ impl<S: Scalar> Model<S> for DiagNet {
     fn scratch_len(&self) -> usize {
         // w, then Xᵀ·slopes
         2 * self.d
+    }
+
+    fn outputs(&self) -> usize {
+        1
     }
 
     fn degree(&self) -> u32 {
@@ -93,6 +98,25 @@ impl<S: Scalar> Model<S> for DiagNet {
             *w = uj.powi(self.depth) - vj.powi(self.depth);
         }
         true
+    }
+
+    fn structure(&self, params: &[S], teacher: &[f32], scratch: &mut [S]) -> Structure {
+        let w = scratch.get_mut(..self.d).unwrap_or_default();
+        <Self as Model<S>>::effective_weights(self, params, w);
+        let (mut l1, mut l2, mut miss, mut truth) = (0.0, 0.0, 0.0, 0.0);
+        for (&wj, &tj) in w.iter().zip(teacher) {
+            let (wj, tj) = (wj.to_f64(), f64::from(tj));
+            l1 += wj.abs();
+            l2 += wj * wj;
+            miss += (wj - tj) * (wj - tj);
+            truth += tj * tj;
+        }
+        Structure {
+            w_l1: Some(l1),
+            w_l2: Some(math::sqrt(l2)),
+            truth_distance: (truth > 0.0).then(|| math::sqrt(miss / truth)),
+            ..Structure::default()
+        }
     }
 }
 

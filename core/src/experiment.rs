@@ -127,8 +127,11 @@ impl<S: Scalar> Experiment<S> {
     /// Solves the kernel- and rich-regime reference predictors (see [`reference`]), so that
     /// the runs report `cos_kernel` and `cos_rich`.
     pub fn compute_references(&mut self) -> Result<&Predictors, ReferenceError> {
+        if self.config.task.model() != crate::config::ModelKind::DiagonalNet {
+            return Err(ReferenceError::NotLinear);
+        }
         let train = self.data().train;
-        let predictors = reference::for_task(&train, self.config.task.is_classification())?;
+        let predictors = reference::for_task(&train, self.config.is_classification())?;
         Ok(self.references.insert(predictors))
     }
 

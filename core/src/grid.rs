@@ -49,6 +49,18 @@ impl LogGrid {
         }
     }
 
+    /// `log10` of grid time `index` (`−∞` for index 0).
+    pub fn log10_time(&self, index: u32) -> f64 {
+        if index == 0 {
+            f64::NEG_INFINITY
+        } else if index >= self.last {
+            math::log10(self.t_max)
+        } else {
+            (math::log10(self.t_min) + f64::from(index - 1) / f64::from(self.per_decade))
+                .min(math::log10(self.t_max))
+        }
+    }
+
     /// Index of the final point, `t_max`.
     pub fn last_index(&self) -> u32 {
         self.last

@@ -50,14 +50,19 @@ extern crate std;
 mod config;
 mod data;
 mod diag_net;
+mod eigen;
 mod error;
+mod factorization;
 mod flow;
 mod gd;
 mod grid;
 mod loss;
 mod math;
 mod metrics;
+mod mlp;
 mod model;
+mod network;
+mod normalized_gd;
 mod objective;
 mod preset;
 mod rng;
@@ -72,17 +77,24 @@ pub mod experiment;
 #[cfg(feature = "std")]
 pub mod reference;
 
-pub use config::{Config, Integrator, MAX_DEPTH, MAX_DIM, MAX_SAMPLES, Task};
-pub use data::{Dataset, Features, WORD_BITS, words_per_row};
+pub use config::{
+    Activation, Config, Integrator, MAX_DEPTH, MAX_DIM, MAX_MATRIX, MAX_MODULUS, MAX_SAMPLES,
+    MAX_WIDTH, ModelKind, Task, Truth,
+};
+pub use data::{Dataset, Features, WORD_BITS, pack_pair, unpack_pair, words_per_row};
 pub use diag_net::DiagNet;
 pub use error::ConfigError;
+pub use factorization::MatrixFactorization;
 pub use grid::LogGrid;
-pub use loss::Loss;
+pub use loss::{ExampleLoss, Loss};
 pub use metrics::{Metrics, References};
-pub use model::Model;
+pub use mlp::Mlp;
+pub use model::{Model, Structure};
+pub use network::Network;
 pub use objective::{Evaluation, Fit};
 pub use preset::{
-    FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, PRESETS, Preset, SPARSE_REG_SMALL, preset,
+    FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, FIG2, FIG2_SMALL, FIG3, FIG3_SMALL, FIG4_SMALL,
+    PRESETS, Preset, SPARSE_REG_SMALL, preset,
 };
 pub use rng::{Rng, Stream};
 pub use scalar::Scalar;
@@ -90,5 +102,5 @@ pub use simulation::{Divergence, Observer, Simulation, Status};
 pub use storage::{Layout, StaticStorage};
 pub use task::{TaskData, generate, view};
 pub use transition::{
-    DROP_ACCURACY, FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, Transitions,
+    DROP_ACCURACY, FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, Transitions, from_log10,
 };

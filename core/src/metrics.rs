@@ -3,12 +3,15 @@
 /// One row of the trajectory, in f64 whatever the run's number format.
 ///
 /// Quantities that do not apply are `None` (accuracy and margin for regression, cosines
-/// without a reference predictor or while `w = 0`); nothing is ever NaN: a run whose metrics
-/// stop being finite ends with [`Status::Diverged`](crate::Status::Diverged) instead.
+/// without a reference predictor or while `w = 0`, the spectrum for models without a
+/// matrix); nothing is ever NaN: a run whose metrics stop being finite ends with
+/// [`Status::Diverged`](crate::Status::Diverged) instead.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Metrics {
-    /// Continuous time.
+    /// Continuous time (saturates at `f64::MAX`; see `log10_t`).
     pub t: f64,
+    /// `log10 t`, exact even where `t` itself would overflow (None at `t = 0`).
+    pub log10_t: Option<f64>,
     /// Integrator steps taken so far.
     pub step: u64,
     /// Mean training loss.
@@ -21,37 +24,43 @@ pub struct Metrics {
     pub test_acc: Option<f64>,
     /// ‖θ‖₂.
     pub param_norm: f64,
-    /// ‖w‖₁ of the effective weights.
-    pub w_l1: f64,
-    /// ‖w‖₂ of the effective weights.
-    pub w_l2: f64,
-    /// Normalised margin `min_i y_i f_i / ‖θ‖^L` (classification).
+    /// Normalised margin `min_i margin_i / ‖θ‖^L` (classification).
     pub margin: Option<f64>,
     /// Cosine of `w` with the kernel-regime predictor (max-L2-margin / min-L2 interpolant).
     pub cos_kernel: Option<f64>,
     /// Cosine of `w` with the rich-regime predictor (max-L1-margin / min-L1 interpolant).
     pub cos_rich: Option<f64>,
+    /// ‖w‖₁ of the effective weights (diagonal nets).
+    pub w_l1: Option<f64>,
+    /// ‖w‖₂ of the effective weights (diagonal nets).
+    pub w_l2: Option<f64>,
+    /// Nuclear norm of `W` (matrix completion).
+    pub nuclear_norm: Option<f64>,
+    /// Three largest singular values of `W` (matrix completion).
+    pub singular_values: Option<[f64; 3]>,
+    /// Relative distance to the ground truth (regression tasks).
+    pub truth_distance: Option<f64>,
 }
 
 impl Metrics {
     /// True when every present value is finite.
     pub fn is_finite(&self) -> bool {
-        let required = [
-            self.t,
-            self.train_loss,
-            self.test_loss,
-            self.param_norm,
-            self.w_l1,
-            self.w_l2,
-        ];
+        let required = [self.t, self.train_loss, self.test_loss, self.param_norm];
         let optional = [
+            self.log10_t,
             self.train_acc,
             self.test_acc,
             self.margin,
             self.cos_kernel,
             self.cos_rich,
+            self.w_l1,
+            self.w_l2,
+            self.nuclear_norm,
+            self.truth_distance,
         ];
-        required.iter().all(|v| v.is_finite()) && optional.iter().flatten().all(|v| v.is_finite())
+        required.iter().all(|v| v.is_finite())
+            && optional.iter().flatten().all(|v| v.is_finite())
+            && self.singular_values.iter().flatten().all(|v| v.is_finite())
     }
 }
 

@@ -3,6 +3,21 @@
 use crate::data::Dataset;
 use crate::scalar::Scalar;
 
+/// Summaries of the parameters that only some models have (None elsewhere).
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Structure {
+    /// ‖w‖₁ of the effective linear predictor.
+    pub w_l1: Option<f64>,
+    /// ‖w‖₂ of the effective linear predictor.
+    pub w_l2: Option<f64>,
+    /// Nuclear norm ‖W‖_* of the predicted matrix.
+    pub nuclear_norm: Option<f64>,
+    /// The three largest singular values of the predicted matrix.
+    pub singular_values: Option<[f64; 3]>,
+    /// Relative distance to the ground truth, ‖w − w*‖/‖w*‖ or ‖W − X*‖_F/‖X*‖_F.
+    pub truth_distance: Option<f64>,
+}
+
 /// An `L`-homogeneous network whose parameters live in one caller-owned slice.
 ///
 /// Implementations never allocate and never panic: slices shorter than the sizes fixed at
@@ -12,13 +27,15 @@ pub trait Model<S: Scalar> {
     fn param_count(&self) -> usize;
     /// Length of the scratch slice the methods below need.
     fn scratch_len(&self) -> usize;
+    /// Outputs per example.
+    fn outputs(&self) -> usize;
     /// Homogeneity degree `L`: `f(cθ; x) = c^L f(θ; x)`.
     fn degree(&self) -> u32;
     /// Writes the initial parameters `θ(0)`.
     fn init(&self, params: &mut [S]);
-    /// `out[i] = f(θ; x_i)` for every row of `data`.
+    /// `out[i·k + c] = f_c(θ; x_i)` for every example of `data` (`k` outputs each).
     fn predict(&self, params: &[S], data: &Dataset<'_>, scratch: &mut [S], out: &mut [S]);
-    /// `grad = Σ_i slopes[i] · ∇_θ f(θ; x_i)`.
+    /// `grad = Σ_{i,c} slopes[i·k + c] · ∇_θ f_c(θ; x_i)`.
     fn backpropagate(
         &self,
         params: &[S],
@@ -29,5 +46,11 @@ pub trait Model<S: Scalar> {
     );
     /// Writes the effective linear predictor `w` (length `d`) into `out`, if the model has
     /// one, and returns whether it did.
-    fn effective_weights(&self, params: &[S], out: &mut [S]) -> bool;
+    fn effective_weights(&self, _params: &[S], _out: &mut [S]) -> bool {
+        false
+    }
+    /// Model-specific summaries of `params`, compared with the ground truth `teacher`.
+    fn structure(&self, _params: &[S], _teacher: &[f32], _scratch: &mut [S]) -> Structure {
+        Structure::default()
+    }
 }

@@ -9,9 +9,9 @@ use crate::scalar::Scalar;
 /// Loss and accuracy at the point where a gradient was taken.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Evaluation<S> {
-    /// Mean training loss.
+    /// Mean training loss (for [`Objective::log_gradient`], `ln` of it).
     pub loss: S,
-    /// Number of training points with `y_i f_i > 0`.
+    /// Number of training examples with a positive margin.
     pub correct: usize,
 }
 
@@ -20,9 +20,9 @@ pub struct Evaluation<S> {
 pub struct Fit {
     /// Mean loss.
     pub loss: f64,
-    /// Fraction of points with `y_i f_i > 0`.
+    /// Fraction of examples with a positive margin.
     pub accuracy: f64,
-    /// `min_i y_i f_i`.
+    /// Smallest margin (`y·f`, or `f_y − max_{c≠y} f_c`).
     pub min_margin: f64,
 }
 
@@ -38,8 +38,8 @@ pub(crate) struct Objective<'a, S, M> {
 }
 
 impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
-    /// `outputs` and `slopes` have length `n`, `scratch` the model's scratch length
-    /// (checked by the caller).
+    /// `outputs` and `slopes` have length `n·k` (`k` outputs per example), `scratch` the
+    /// model's scratch length (checked by the caller).
     pub(crate) fn new(
         model: M,
         loss: Loss,
@@ -58,29 +58,31 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
         }
     }
 
-    /// The model.
     pub(crate) fn model(&self) -> &M {
         &self.model
+    }
+
+    fn rows(&self) -> usize {
+        self.model.outputs().max(1)
     }
 
     /// Writes `∇L(θ)` (without weight decay) into `grad` and returns the loss at `θ`.
     pub(crate) fn gradient(&mut self, params: &[S], grad: &mut [S]) -> Evaluation<S> {
         self.model
             .predict(params, &self.train, self.scratch, self.outputs);
+        let k = self.rows();
         let inv_n = S::ONE / S::from_usize(self.train.len());
         let mut total = S::ZERO;
         let mut correct = 0;
-        for ((slope, &f), &y) in self
+        for ((slopes, f), &y) in self
             .slopes
-            .iter_mut()
-            .zip(self.outputs.iter())
+            .chunks_exact_mut(k)
+            .zip(self.outputs.chunks_exact(k))
             .zip(self.train.labels())
         {
-            let y = S::from_f32(y);
-            let (value, dl_df) = self.loss.value_and_slope(f, y);
-            total += value;
-            *slope = dl_df * inv_n;
-            correct += usize::from(y * f > S::ZERO);
+            let example = self.loss.evaluate(f, y, inv_n, slopes);
+            total += example.value;
+            correct += usize::from(example.margin > S::ZERO);
         }
         self.model
             .backpropagate(params, &self.train, self.slopes, self.scratch, grad);
@@ -90,17 +92,59 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
         }
     }
 
-    /// Loss, accuracy and smallest margin of `θ` on `data`, using `outputs` (length of
-    /// `data`) as scratch. Sums in f64: metrics observe the run, they do not steer it.
+    /// Writes `∇ ln L(θ) = ∇L/L` into `grad` and returns `ln L(θ)`, both computed from
+    /// per-example logarithms so that nothing underflows when the loss is astronomically small.
+    pub(crate) fn log_gradient(&mut self, params: &[S], grad: &mut [S]) -> Evaluation<S> {
+        self.model
+            .predict(params, &self.train, self.scratch, self.outputs);
+        let k = self.rows();
+        // ln Σ ℓ_i by a running log-sum-exp.
+        let mut top = S::from_f64(f64::NEG_INFINITY);
+        let mut sum = S::ZERO;
+        let mut correct = 0;
+        for (f, &y) in self.outputs.chunks_exact(k).zip(self.train.labels()) {
+            let log_value = self.loss.log_value(f, y);
+            if log_value == S::from_f64(f64::NEG_INFINITY) {
+                // An example with exactly zero loss adds nothing to Σ ℓ_i.
+            } else if log_value > top {
+                sum = sum * (top - log_value).exp() + S::ONE;
+                top = log_value;
+            } else {
+                sum += (log_value - top).exp();
+            }
+            let mut ignore = [S::ZERO; 0];
+            correct += usize::from(self.loss.evaluate(f, y, S::ZERO, &mut ignore).margin > S::ZERO);
+        }
+        let log_total = top + sum.ln();
+        for ((slopes, f), &y) in self
+            .slopes
+            .chunks_exact_mut(k)
+            .zip(self.outputs.chunks_exact(k))
+            .zip(self.train.labels())
+        {
+            self.loss.normalized_slopes(f, y, log_total, slopes);
+        }
+        self.model
+            .backpropagate(params, &self.train, self.slopes, self.scratch, grad);
+        Evaluation {
+            loss: log_total - S::from_usize(self.train.len()).ln(),
+            correct,
+        }
+    }
+
+    /// Loss, accuracy and smallest margin of `θ` on `data`, using `outputs` (length
+    /// `k·len(data)`) as scratch. Sums in f64: metrics observe the run, they do not steer it.
     pub(crate) fn fit(&mut self, params: &[S], data: &Dataset<'_>, outputs: &mut [S]) -> Fit {
         self.model.predict(params, data, self.scratch, outputs);
+        let k = self.rows();
         let mut total = 0.0;
         let mut correct = 0usize;
         let mut min_margin = f64::INFINITY;
-        for (&f, &y) in outputs.iter().zip(data.labels()) {
-            let y = S::from_f32(y);
-            total += self.loss.value_and_slope(f, y).0.to_f64();
-            let margin = (y * f).to_f64();
+        let mut ignore = [S::ZERO; 0];
+        for (f, &y) in outputs.chunks_exact(k).zip(data.labels()) {
+            let example = self.loss.evaluate(f, y, S::ZERO, &mut ignore);
+            total += example.value.to_f64();
+            let margin = example.margin.to_f64();
             correct += usize::from(margin > 0.0);
             min_margin = min_margin.min(margin);
         }
@@ -126,5 +170,10 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
         let d = self.train.dim();
         let w = self.scratch.get_mut(..d)?;
         self.model.effective_weights(params, w).then_some(&*w)
+    }
+
+    /// Model-specific summaries (uses the scratch).
+    pub(crate) fn structure(&mut self, params: &[S], teacher: &[f32]) -> crate::model::Structure {
+        self.model.structure(params, teacher, self.scratch)
     }
 }

@@ -38,6 +38,8 @@ pub enum ReferenceError {
     },
     /// The solver stopped without a solution.
     Solver(String),
+    /// The model has no effective linear predictor to compare with (only diagonal nets do).
+    NotLinear,
 }
 
 impl fmt::Display for ReferenceError {
@@ -49,6 +51,7 @@ impl fmt::Display for ReferenceError {
                 "n·d = {entries} exceeds the reference-solver limit of {MAX_ENTRIES}"
             ),
             Self::Solver(status) => write!(f, "solver stopped: {status}"),
+            Self::NotLinear => f.write_str("only diagonal nets have linear reference predictors"),
         }
     }
 }

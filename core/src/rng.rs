@@ -15,6 +15,10 @@ pub enum Stream {
     Train = 2,
     /// Test inputs.
     Test = 3,
+    /// Initial parameters of randomly initialised models.
+    Init = 4,
+    /// Which pairs are trained on (pair tasks).
+    Split = 5,
 }
 
 /// xoshiro256++ from `rand_xoshiro` (value-stable across platforms), plus the few

@@ -41,6 +41,8 @@ pub trait Scalar:
     fn to_f64(self) -> f64;
     /// `e^self`.
     fn exp(self) -> Self;
+    /// Natural logarithm.
+    fn ln(self) -> Self;
     /// `ln(1 + self)`, accurate for small `self`.
     fn ln_1p(self) -> Self;
     /// Square root.
@@ -89,6 +91,10 @@ impl Scalar for f32 {
         libm::expf(self)
     }
     #[inline]
+    fn ln(self) -> Self {
+        libm::logf(self)
+    }
+    #[inline]
     fn ln_1p(self) -> Self {
         libm::log1pf(self)
     }
@@ -126,6 +132,10 @@ impl Scalar for f64 {
     #[inline]
     fn exp(self) -> Self {
         libm::exp(self)
+    }
+    #[inline]
+    fn ln(self) -> Self {
+        libm::log(self)
     }
     #[inline]
     fn ln_1p(self) -> Self {

@@ -5,7 +5,6 @@ use core::ops::ControlFlow;
 
 use crate::config::{Config, Integrator};
 use crate::data::Dataset;
-use crate::diag_net::DiagNet;
 use crate::error::ConfigError;
 use crate::flow::{Flow, FlowFailure};
 use crate::gd::gd_update;
@@ -13,11 +12,13 @@ use crate::grid::LogGrid;
 use crate::math;
 use crate::metrics::{Metrics, References, cosine};
 use crate::model::Model;
+use crate::network::Network;
+use crate::normalized_gd::{log10_step, log10_sum, normalized_update};
 use crate::objective::{Evaluation, Objective};
 use crate::scalar::Scalar;
-use crate::storage::Layout;
+use crate::storage::{Layout, WorkSizes, teacher_len};
 use crate::task::TaskData;
-use crate::transition::{TransitionDetector, Transitions};
+use crate::transition::{TransitionDetector, Transitions, from_log10};
 
 /// Receives every metrics record; returning `Break` stops the run between steps.
 pub trait Observer {
@@ -83,19 +84,23 @@ impl Status {
 enum Stepper<'a, S> {
     Gd { grad: &'a mut [S], lr: S, lambda: S },
     Flow(Flow<'a, S>),
+    NormalizedGd { grad: &'a mut [S], lr: S },
 }
 
-/// A diagonal-net experiment in progress, in caller-owned memory.
+/// An experiment in progress, in caller-owned memory.
 #[derive(Debug)]
 pub struct Simulation<'a, S: Scalar> {
     config: Config,
-    objective: Objective<'a, S, DiagNet>,
+    objective: Objective<'a, S, Network>,
     test: Dataset<'a>,
+    teacher: &'a [f32],
     test_outputs: &'a mut [S],
     references: References<'a>,
     params: &'a mut [S],
     stepper: Stepper<'a, S>,
     t: f64,
+    /// `log10 t`, the exact clock of `normalized-gd` (`−∞` at t = 0).
+    log10_t: f64,
     steps: u64,
     evals: u64,
     grid: LogGrid,
@@ -131,24 +136,35 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         expect("test set", n_test, data.test.len())?;
         expect("train dimension", d, data.train.dim())?;
         expect("test dimension", d, data.test.dim())?;
+        expect("ground truth", teacher_len(config), data.teacher.len())?;
         for reference in [references.kernel, references.rich].into_iter().flatten() {
             expect("reference predictor", d, reference.len())?;
         }
         expect("work", Layout::of(config)?.work, work.len())?;
 
-        let init = config.init_scale();
-        let init_power = S::from_f64(init).powi(config.depth);
-        if !(init_power.is_finite() && init_power > S::ZERO) {
+        let model = Network::for_config(config);
+        let sizes = WorkSizes::of(config);
+        let p = sizes.params;
+        let (params, rest) = work.split_at_mut(p);
+        model.init(params);
+        if let Network::Diagonal(_) = model {
+            // w = u^L − v^L must not overflow (inf − inf would be NaN at the first step).
+            let power = S::from_f64(config.init_scale()).powi(config.depth);
+            if !(power.is_finite() && power > S::ZERO) {
+                return Err(ConfigError::OutOfRange {
+                    field: "alpha",
+                    value: config.alpha,
+                    allowed: "(alpha/sqrt(2d))^depth must be a positive finite number in this precision",
+                });
+            }
+        }
+        if !params.iter().all(|x| x.is_finite()) {
             return Err(ConfigError::OutOfRange {
                 field: "alpha",
                 value: config.alpha,
-                allowed: "(alpha/sqrt(2d))^depth must be a positive finite number in this precision",
+                allowed: "the initial parameters must be finite in this precision",
             });
         }
-        let model = DiagNet::new(d, config.depth, init);
-        let p = 2 * d;
-        let (params, rest) = work.split_at_mut(p);
-        model.init(params);
         let (stepper, rest) = match config.integrator {
             Integrator::Gd => {
                 let (grad, rest) = rest.split_at_mut(p);
@@ -156,6 +172,14 @@ impl<'a, S: Scalar> Simulation<'a, S> {
                     grad,
                     lr: S::from_f64(config.lr),
                     lambda: S::from_f64(config.lambda),
+                };
+                (stepper, rest)
+            }
+            Integrator::NormalizedGd => {
+                let (grad, rest) = rest.split_at_mut(p);
+                let stepper = Stepper::NormalizedGd {
+                    grad,
+                    lr: S::from_f64(config.lr),
                 };
                 (stepper, rest)
             }
@@ -169,24 +193,25 @@ impl<'a, S: Scalar> Simulation<'a, S> {
                 (Stepper::Flow(flow), rest)
             }
         };
-        let scratch_len = <DiagNet as Model<S>>::scratch_len(&model);
-        let (scratch, rest) = rest.split_at_mut(scratch_len);
-        let (outputs, rest) = rest.split_at_mut(n);
-        let (slopes, test_outputs) = rest.split_at_mut(n);
+        let (scratch, rest) = rest.split_at_mut(sizes.scratch);
+        let (outputs, rest) = rest.split_at_mut(n * sizes.outputs);
+        let (slopes, test_outputs) = rest.split_at_mut(n * sizes.outputs);
         Ok(Self {
             config: *config,
             objective: Objective::new(model, config.loss, data.train, outputs, slopes, scratch),
             test: data.test,
+            teacher: data.teacher,
             test_outputs,
             references,
             params,
             stepper,
             t: 0.0,
+            log10_t: f64::NEG_INFINITY,
             steps: 0,
             evals: 0,
             grid: LogGrid::new(config.t_max, config.points_per_decade),
             next_grid: 0,
-            detector: TransitionDetector::new(config.task.is_classification()),
+            detector: TransitionDetector::new(config.is_classification()),
             status: Status::Running,
             last: None,
         })
@@ -197,9 +222,19 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         &self.config
     }
 
-    /// Current continuous time.
+    /// The model being trained.
+    pub fn network(&self) -> &Network {
+        self.objective.model()
+    }
+
+    /// Current continuous time (saturates at `f64::MAX`; see [`Simulation::log10_t`]).
     pub fn t(&self) -> f64 {
         self.t
+    }
+
+    /// `log10` of the current time (`−∞` at t = 0).
+    pub fn log10_t(&self) -> f64 {
+        self.log10_t
     }
 
     /// Integrator steps taken.
@@ -227,14 +262,15 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         self.last.as_ref()
     }
 
-    /// Current parameters `θ = (u, v)`.
+    /// Current parameters.
     pub fn params(&self) -> &[S] {
         self.params
     }
 
-    /// Writes the effective weights `w = u^L − v^L` into `out` (length `d`).
-    pub fn effective_weights(&self, out: &mut [S]) {
-        self.objective.model().effective_weights(self.params, out);
+    /// Writes the effective weights `w = u^L − v^L` into `out` (length `d`) and returns
+    /// whether the model has them (diagonal nets only).
+    pub fn effective_weights(&self, out: &mut [S]) -> bool {
+        self.objective.model().effective_weights(self.params, out)
     }
 
     /// Runs until `t_max`, divergence, or the observer stops it.
@@ -260,7 +296,7 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             self.record(observer);
             return self.status;
         }
-        let t_grid = self.grid.time(self.next_grid);
+        let n = self.config.n;
         let advanced = match &mut self.stepper {
             Stepper::Gd { grad, lr, lambda } => {
                 let eval = self.objective.gradient(self.params, grad);
@@ -268,15 +304,34 @@ impl<'a, S: Scalar> Simulation<'a, S> {
                 if !eval.loss.is_finite() || !grad.iter().all(|g| g.is_finite()) {
                     Err(Divergence::NonFiniteLoss)
                 } else {
-                    let (t_now, n) = (self.t, self.config.n);
-                    observe_train(&mut self.detector, t_now, eval, n);
+                    observe_train(&mut self.detector, self.log10_t, eval, n);
                     gd_update(self.params, grad, *lr, *lambda);
                     self.steps += 1;
                     self.t = self.steps as f64 * self.config.lr;
+                    self.log10_t = math::log10(self.t);
+                    Ok(())
+                }
+            }
+            Stepper::NormalizedGd { grad, lr } => {
+                let eval = self.objective.log_gradient(self.params, grad);
+                self.evals += 1;
+                if !eval.loss.is_finite() || !grad.iter().all(|g| g.is_finite()) {
+                    Err(Divergence::NonFiniteLoss)
+                } else {
+                    let log_loss = eval.loss.to_f64();
+                    let accuracy = eval.correct as f64 / n.max(1) as f64;
+                    self.detector
+                        .observe_train(self.log10_t, math::exp(log_loss), accuracy);
+                    normalized_update(self.params, grad, *lr);
+                    self.steps += 1;
+                    let dt = log10_step(self.config.lr, log_loss);
+                    self.log10_t = log10_sum(self.log10_t, dt);
+                    self.t = from_log10(self.log10_t);
                     Ok(())
                 }
             }
             Stepper::Flow(flow) => {
+                let t_grid = self.grid.time(self.next_grid);
                 match flow.step(&mut self.objective, &mut self.params, self.t, t_grid) {
                     Ok(step) => {
                         self.evals += u64::from(step.evals);
@@ -284,7 +339,8 @@ impl<'a, S: Scalar> Simulation<'a, S> {
                         let t_new = self.t + step.h;
                         // Land exactly on the grid time when the step was cut to reach it.
                         self.t = if t_new >= t_grid { t_grid } else { t_new };
-                        observe_train(&mut self.detector, self.t, step.eval, self.config.n);
+                        self.log10_t = math::log10(self.t);
+                        observe_train(&mut self.detector, self.log10_t, step.eval, n);
                         Ok(())
                     }
                     Err(FlowFailure::StepSizeUnderflow) => Err(Divergence::StepSizeUnderflow),
@@ -295,7 +351,9 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             self.status = Status::Diverged { reason, t: self.t };
             return self.status;
         }
-        if self.t >= t_grid {
+        if self.log10_t >= self.grid.log10_time(self.next_grid)
+            || self.t >= self.grid.time(self.next_grid)
+        {
             self.record(observer);
         }
         self.status
@@ -312,16 +370,22 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             return;
         }
         if self.next_grid == 0 {
-            self.detector
-                .observe_train(0.0, metrics.train_loss, metrics.train_acc.unwrap_or(0.0));
+            self.detector.observe_train(
+                f64::NEG_INFINITY,
+                metrics.train_loss,
+                metrics.train_acc.unwrap_or(0.0),
+            );
         }
         self.detector.observe(&metrics);
         self.last = Some(metrics);
-        // gd may cross several grid times in one step: skip to the first one still ahead.
-        while self.next_grid <= self.grid.last_index() && self.grid.time(self.next_grid) <= self.t {
+        // A discrete step may cross several grid times: skip to the first one still ahead.
+        while self.next_grid <= self.grid.last_index()
+            && (self.grid.time(self.next_grid) <= self.t
+                || self.grid.log10_time(self.next_grid) <= self.log10_t)
+        {
             self.next_grid += 1;
         }
-        if self.next_grid > self.grid.last_index() || self.t >= self.config.t_max {
+        if self.next_grid > self.grid.last_index() {
             self.status = Status::Finished;
         }
         if observer.record(&metrics).is_break() && !self.status.is_terminal() {
@@ -330,37 +394,42 @@ impl<'a, S: Scalar> Simulation<'a, S> {
     }
 
     fn measure(&mut self) -> Metrics {
-        let classification = self.config.task.is_classification();
+        let classification = self.config.is_classification();
         let train = self.objective.train_fit(self.params);
         let test_data = self.test;
         let test = self
             .objective
             .fit(self.params, &test_data, self.test_outputs);
         let param_norm = math::sqrt(self.params.iter().map(|p| p.to_f64() * p.to_f64()).sum());
-        let margin = classification
-            .then(|| train.min_margin / math::pow(param_norm, f64::from(self.config.depth)));
+        let degree = <Network as Model<S>>::degree(self.objective.model());
+        let margin =
+            classification.then(|| train.min_margin / math::pow(param_norm, f64::from(degree)));
         let references = self.references;
-        let (mut w_l1, mut w_l2, mut cos_kernel, mut cos_rich) = (0.0, 0.0, None, None);
+        let (mut cos_kernel, mut cos_rich) = (None, None);
         if let Some(w) = self.objective.effective_weights(self.params) {
-            let w64 = w.iter().map(|v| v.to_f64());
-            w_l1 = w64.clone().map(f64::abs).sum();
-            w_l2 = math::sqrt(w64.clone().map(|v| v * v).sum());
-            cos_kernel = references.kernel.and_then(|r| cosine(w64.clone(), r));
-            cos_rich = references.rich.and_then(|r| cosine(w64, r));
+            let w64 = || w.iter().map(|v| v.to_f64());
+            cos_kernel = references.kernel.and_then(|r| cosine(w64(), r));
+            cos_rich = references.rich.and_then(|r| cosine(w64(), r));
         }
+        let structure = self.objective.structure(self.params, self.teacher);
         Metrics {
             t: self.t,
+            log10_t: self.log10_t.is_finite().then_some(self.log10_t),
             step: self.steps,
             train_loss: train.loss,
             train_acc: classification.then_some(train.accuracy),
             test_loss: test.loss,
             test_acc: classification.then_some(test.accuracy),
             param_norm,
-            w_l1,
-            w_l2,
             margin,
             cos_kernel,
             cos_rich,
+            w_l1: structure.w_l1,
+            w_l2: structure.w_l2,
+            nuclear_norm: structure.nuclear_norm,
+            singular_values: structure.singular_values,
+            // Against w* only where the labels are its outputs (regression).
+            truth_distance: structure.truth_distance.filter(|_| !classification),
         }
     }
 }
@@ -368,11 +437,15 @@ impl<'a, S: Scalar> Simulation<'a, S> {
 /// Feeds a step's training evaluation to the detector.
 fn observe_train<S: Scalar>(
     detector: &mut TransitionDetector,
-    t: f64,
+    log10_t: f64,
     eval: Evaluation<S>,
     n: usize,
 ) {
-    detector.observe_train(t, eval.loss.to_f64(), eval.correct as f64 / n.max(1) as f64);
+    detector.observe_train(
+        log10_t,
+        eval.loss.to_f64(),
+        eval.correct as f64 / n.max(1) as f64,
+    );
 }
 
 #[cfg(test)]
@@ -383,7 +456,11 @@ mod tests {
 
     fn buffers(config: &Config) -> (Layout, Vec<u64>, Vec<f32>) {
         let layout = Layout::of(config).expect("valid");
-        (layout, std::vec![0; layout.words], std::vec![0.0; layout.reals])
+        (
+            layout,
+            std::vec![0; layout.words],
+            std::vec![0.0; layout.reals],
+        )
     }
 
     #[test]

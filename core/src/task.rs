@@ -1,20 +1,22 @@
 //! Seeded generation of the paper's tasks into caller-owned buffers.
 
-use crate::config::{Config, Task};
-use crate::data::{Dataset, Features, WORD_BITS, sign_row_dot, words_per_row};
+use crate::config::{Config, Task, Truth};
+use crate::data::{
+    Dataset, Features, WORD_BITS, pack_pair, sign_row_dot, unpack_pair, words_per_row,
+};
 use crate::error::ConfigError;
 use crate::math;
 use crate::rng::{Rng, Stream};
-use crate::storage::Layout;
+use crate::storage::{Layout, teacher_len};
 
-/// A generated task: training and test sets and the ground truth `w*` that labels them.
+/// A generated task: training and test sets and the ground truth that labels them.
 #[derive(Clone, Copy, Debug)]
 pub struct TaskData<'a> {
     /// Training set.
     pub train: Dataset<'a>,
-    /// Test set, drawn from the same distribution with an independent stream.
+    /// Test set: drawn with an independent stream, or every pair not trained on.
     pub test: Dataset<'a>,
-    /// Ground-truth predictor `w*` (length `d`).
+    /// Ground truth: `w*` (length `d`), `X*` (`d × d`, row-major), or empty (mod-add).
     pub teacher: &'a [f32],
 }
 
@@ -26,23 +28,48 @@ pub fn generate<'a>(
     reals: &'a mut [f32],
 ) -> Result<TaskData<'a>, ConfigError> {
     config.validate()?;
+    if config.task == Task::File {
+        return Err(ConfigError::Incompatible {
+            field: "task",
+            reason: "file data is loaded, not generated",
+        });
+    }
     let layout = Layout::of(config)?;
     check_len("words", layout.words, words.len())?;
     check_len("reals", layout.reals, reals.len())?;
     let (d, n, n_test) = (config.d, config.n, config.n_test);
 
-    let (teacher, rest) = reals.split_at_mut(d);
-    let (train_y, rest) = rest.split_at_mut(n);
-    let (test_y, x_reals) = rest.split_at_mut(n_test);
+    let (teacher, rest) = reals.split_at_mut(teacher_len(config));
     let mut teacher_rng = Rng::new(config.seed, Stream::Teacher);
     match config.task {
         Task::SparseCls | Task::SparseReg => sparse_teacher(&mut teacher_rng, config.k, teacher),
         Task::Misgrok => unit_teacher(&mut teacher_rng, teacher),
+        // The label slots (d² of them) are free until the labels are written.
+        Task::MatrixCompletion => match config.truth {
+            Truth::Paper => paper_matrix(d, teacher),
+            Truth::LowRank => low_rank_matrix(&mut teacher_rng, d, config.k, teacher, rest),
+        },
+        Task::ModAdd | Task::File => {}
     }
+    let (train_y, rest) = rest.split_at_mut(n);
+    let (test_y, x_reals) = rest.split_at_mut(n_test);
 
     let mut train_rng = Rng::new(config.seed, Stream::Train);
     let mut test_rng = Rng::new(config.seed, Stream::Test);
-    if config.task.has_sign_features() {
+    if config.task.has_pair_inputs() {
+        shuffled_pairs(&mut Rng::new(config.seed, Stream::Split), d, words);
+        let (train_x, test_x) = words.split_at(n);
+        for (pairs, labels) in [(train_x, train_y), (test_x, test_y)] {
+            for (&pair, label) in pairs.iter().zip(labels.iter_mut()) {
+                let (a, b) = unpack_pair(pair);
+                *label = if config.task == Task::ModAdd {
+                    ((a + b) % d) as f32
+                } else {
+                    teacher.get(a * d + b).copied().unwrap_or(0.0)
+                };
+            }
+        }
+    } else if config.task.has_sign_features() {
         let (train_x, test_x) = words.split_at_mut(n * words_per_row(d));
         sign_rows(&mut train_rng, d, train_x);
         sign_rows(&mut test_rng, d, test_x);
@@ -65,7 +92,9 @@ pub fn generate<'a>(
     view(config, words, reals)
 }
 
-/// Views of task data already in `words` and `reals` (as left by [`generate`]).
+/// Views of task data already in `words` and `reals` (as left by [`generate`], or filled
+/// from a file for [`Task::File`]: `reals` = `w*` (d, zeros when unknown), train labels,
+/// test labels, train rows, test rows).
 pub fn view<'a>(
     config: &Config,
     words: &'a [u64],
@@ -75,10 +104,13 @@ pub fn view<'a>(
     check_len("words", layout.words, words.len())?;
     check_len("reals", layout.reals, reals.len())?;
     let (d, n, n_test) = (config.d, config.n, config.n_test);
-    let (teacher, rest) = reals.split_at(d);
+    let (teacher, rest) = reals.split_at(teacher_len(config));
     let (train_y, rest) = rest.split_at(n);
     let (test_y, x_reals) = rest.split_at(n_test);
-    let (train_x, test_x) = if config.task.has_sign_features() {
+    let (train_x, test_x) = if config.task.has_pair_inputs() {
+        let (train, test) = words.split_at(n);
+        (Features::Pairs(train), Features::Pairs(test))
+    } else if config.task.has_sign_features() {
         let (train, test) = words.split_at(n * words_per_row(d));
         (Features::Signs(train), Features::Signs(test))
     } else {
@@ -90,6 +122,43 @@ pub fn view<'a>(
         test: Dataset::new(test_x, test_y, d)?,
         teacher,
     })
+}
+
+/// Every pair `(a, b)`, `a, b < d`, in a seeded uniformly random order (Fisher–Yates).
+fn shuffled_pairs(rng: &mut Rng, d: usize, words: &mut [u64]) {
+    for (k, w) in words.iter_mut().enumerate() {
+        *w = pack_pair(k / d.max(1), k % d.max(1));
+    }
+    for i in (1..words.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        words.swap(i, j.min(i));
+    }
+}
+
+/// The paper's `X*_ij = i·j/d²`, rank 1 (indices from 0).
+fn paper_matrix(d: usize, x: &mut [f32]) {
+    let scale = 1.0 / (d as f64 * d as f64);
+    for (k, v) in x.iter_mut().enumerate() {
+        *v = ((k / d) as f64 * (k % d) as f64 * scale) as f32;
+    }
+}
+
+/// `X* = (1/√k) Σ_r a_r a_rᵀ` with `a_r ~ N(0, I_d)`: symmetric, positive semi-definite,
+/// rank `k`, entries of unit variance. `column` (length ≥ d) holds one `a_r` at a time.
+fn low_rank_matrix(rng: &mut Rng, d: usize, k: usize, x: &mut [f32], column: &mut [f32]) {
+    x.fill(0.0);
+    let scale = 1.0 / math::sqrt(k.max(1) as f64);
+    let column = column.get_mut(..d).unwrap_or_default();
+    for _ in 0..k {
+        for c in column.iter_mut() {
+            *c = rng.normal() as f32;
+        }
+        for (row, &ai) in x.chunks_exact_mut(d).zip(column.iter()) {
+            for (v, &aj) in row.iter_mut().zip(column.iter()) {
+                *v = (f64::from(*v) + scale * f64::from(ai) * f64::from(aj)) as f32;
+            }
+        }
+    }
 }
 
 fn check_len(buffer: &'static str, expected: usize, actual: usize) -> Result<(), ConfigError> {

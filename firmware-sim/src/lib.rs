@@ -15,8 +15,8 @@ use core::hash::Hasher;
 use core::ops::ControlFlow;
 
 use grokflow_core::{
-    Config, ConfigError, Integrator, Layout, Metrics, References, Scalar, Simulation,
-    StaticStorage, Status, Task, generate,
+    Config, ConfigError, Layout, Metrics, References, Scalar, Simulation, StaticStorage, Status,
+    Task, generate,
 };
 
 /// The firmware experiment: fig. 1a shrunk to fit a few KiB of RAM. With `d = 128` and
@@ -35,13 +35,7 @@ pub const CONFIG: Config = Config {
 };
 
 /// Buffer sizes of [`CONFIG`], fixed at compile time.
-pub const LAYOUT: Layout = Layout::new(
-    CONFIG.task,
-    Integrator::Flow,
-    CONFIG.d,
-    CONFIG.n,
-    CONFIG.n_test,
-);
+pub const LAYOUT: Layout = Layout::new(&CONFIG);
 
 /// Static storage for [`CONFIG`] in number format `S`.
 pub type Storage<S> = StaticStorage<S, { LAYOUT.words }, { LAYOUT.reals }, { LAYOUT.work }>;

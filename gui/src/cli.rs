@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use grokflow_core::{Config, ConfigError, Integrator, Loss, PRESETS, Preset, Task, preset};
+use grokflow_core::{
+    Activation, Config, ConfigError, FIG1A_SMALL, FIG1B_SMALL, FIG2_SMALL, FIG3_SMALL, Integrator,
+    Loss, PRESETS, Preset, SPARSE_REG_SMALL, Task, Truth, preset,
+};
 
 /// grokflow: watch homogeneous networks grok, measure when, and check it against ln α / λ.
 #[derive(Debug, Parser)]
@@ -36,43 +39,61 @@ pub enum Precision {
 /// Flags of `grokflow run`. Every experiment flag overrides the preset's value.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Start from a named preset (see `grokflow presets`); default fig1a-small.
+    /// Start from a named preset (see `grokflow presets`); default: the small preset of
+    /// `--task`, or fig1a-small.
     #[arg(long, value_parser = parse_preset)]
     pub preset: Option<&'static Preset>,
-    /// Task: sparse-cls, misgrok or sparse-reg.
+    /// Task: sparse-cls, misgrok, sparse-reg, matrix-completion or mod-add.
     #[arg(long, value_parser = parse_task)]
     pub task: Option<Task>,
-    /// Input dimension.
+    /// Size: input dimension, matrix size (matrix-completion) or modulus p (mod-add).
     #[arg(long, value_parser = parse_count)]
     pub d: Option<usize>,
-    /// Number of training points.
+    /// Number of training points (sparse tasks; pair tasks use --train-fraction).
     #[arg(long, value_parser = parse_count)]
     pub n: Option<usize>,
-    /// Number of test points.
+    /// Number of test points (sparse tasks).
     #[arg(long, value_parser = parse_count)]
     pub n_test: Option<usize>,
-    /// Support size of the sparse ground truth.
+    /// Support size of the sparse ground truth, or rank of a low-rank matrix.
     #[arg(long, value_parser = parse_count)]
     pub k: Option<usize>,
     /// Margin γ of the misgrokking construction.
     #[arg(long)]
     pub gamma: Option<f64>,
+    /// Fraction of all pairs trained on (matrix-completion, mod-add).
+    #[arg(long)]
+    pub train_fraction: Option<f64>,
+    /// Ground truth of matrix completion: paper (X*_ij = ij/d²) or low-rank (rank k).
+    #[arg(long, value_parser = parse_truth)]
+    pub truth: Option<Truth>,
+    /// Hidden width of the MLP (mod-add).
+    #[arg(long, value_parser = parse_count)]
+    pub width: Option<usize>,
+    /// Hidden activation of the MLP: relu or quadratic.
+    #[arg(long, value_parser = parse_activation)]
+    pub activation: Option<Activation>,
+    /// Start the MLP's output layer at zero (true, the paper's choice) or Kaiming (false).
+    #[arg(long)]
+    pub zero_output_init: Option<bool>,
     /// Depth L of the diagonal net w = u^L − v^L.
     #[arg(long)]
     pub depth: Option<u32>,
-    /// Initialisation scale α = ‖θ(0)‖.
+    /// Initialisation scale: ‖θ(0)‖ (diagonal nets), U = V = α·I (matrix-completion),
+    /// multiplier of the Kaiming init (mod-add).
     #[arg(long)]
     pub alpha: Option<f64>,
     /// Weight decay λ.
     #[arg(long)]
     pub lambda: Option<f64>,
-    /// Loss: logistic, exponential or squared.
+    /// Loss: logistic, exponential, squared or cross-entropy.
     #[arg(long, value_parser = parse_loss)]
     pub loss: Option<Loss>,
-    /// Step size η of the gd integrator.
+    /// Step size η of gd and normalized-gd.
     #[arg(long)]
     pub lr: Option<f64>,
-    /// Integrator: gd (the paper's update) or flow (adaptive, exact decay).
+    /// Integrator: gd (the paper's update), flow (adaptive, exact decay) or normalized-gd
+    /// (λ = 0, step η/L: fig. 4).
     #[arg(long, value_parser = parse_integrator)]
     pub integrator: Option<Integrator>,
     /// Relative error tolerance of the flow integrator.
@@ -104,13 +125,22 @@ pub struct RunArgs {
 impl RunArgs {
     /// The preset's configuration with every given flag applied, validated.
     pub fn config(&self) -> Result<Config, String> {
-        let mut c = self.preset.map_or_else(Config::default, |p| p.config);
+        let start = self
+            .preset
+            .or_else(|| self.task.map(small_preset))
+            .unwrap_or(&FIG1A_SMALL);
+        let mut c = start.config;
         set(&mut c.task, self.task);
         set(&mut c.d, self.d);
         set(&mut c.n, self.n);
         set(&mut c.n_test, self.n_test);
         set(&mut c.k, self.k);
         set(&mut c.gamma, self.gamma);
+        set(&mut c.train_fraction, self.train_fraction);
+        set(&mut c.truth, self.truth);
+        set(&mut c.width, self.width);
+        set(&mut c.activation, self.activation);
+        set(&mut c.zero_output_init, self.zero_output_init);
         set(&mut c.depth, self.depth);
         set(&mut c.alpha, self.alpha);
         set(&mut c.lambda, self.lambda);
@@ -121,10 +151,11 @@ impl RunArgs {
         set(&mut c.t_max, self.t_max);
         set(&mut c.points_per_decade, self.points_per_decade);
         set(&mut c.seed, self.seed);
-        // A regression task needs the squared loss; switching task alone should just work.
-        if self.task == Some(Task::SparseReg) && self.loss.is_none() {
-            c.loss = Loss::Squared;
+        // Switching the task of a preset should just work: take the loss the task needs.
+        if let (Some(task), None) = (self.task, self.loss) {
+            c.loss = small_preset(task).config.loss;
         }
+        let c = c.with_derived_sizes();
         c.validate().map_err(|e| flag_error(&e))?;
         Ok(c)
     }
@@ -132,6 +163,17 @@ impl RunArgs {
     /// The preset's name, or "custom" when none was given.
     pub fn preset_name(&self) -> &'static str {
         self.preset.map_or("custom", |p| p.name)
+    }
+}
+
+/// The scaled-down preset a task starts from when no preset is named.
+fn small_preset(task: Task) -> &'static Preset {
+    match task {
+        Task::SparseCls | Task::File => &FIG1A_SMALL,
+        Task::Misgrok => &FIG1B_SMALL,
+        Task::SparseReg => &SPARSE_REG_SMALL,
+        Task::MatrixCompletion => &FIG3_SMALL,
+        Task::ModAdd => &FIG2_SMALL,
     }
 }
 
@@ -164,6 +206,14 @@ fn parse_loss(s: &str) -> Result<Loss, String> {
 
 fn parse_integrator(s: &str) -> Result<Integrator, String> {
     Integrator::from_name(s).ok_or_else(|| one_of(Integrator::ALL.map(Integrator::name)))
+}
+
+fn parse_truth(s: &str) -> Result<Truth, String> {
+    Truth::from_name(s).ok_or_else(|| one_of(Truth::ALL.map(Truth::name)))
+}
+
+fn parse_activation(s: &str) -> Result<Activation, String> {
+    Activation::from_name(s).ok_or_else(|| one_of(Activation::ALL.map(Activation::name)))
 }
 
 fn one_of<const N: usize>(names: [&str; N]) -> String {
@@ -220,8 +270,10 @@ mod tests {
     }
 
     #[test]
-    fn regression_task_defaults_to_squared_loss() {
+    fn a_task_alone_starts_from_its_small_preset() {
         let c = parse(&["--task", "sparse-reg"]).expect("valid");
         assert_eq!(c.loss, Loss::Squared);
+        let c = parse(&["--task", "mod-add", "--d", "11"]).expect("valid");
+        assert_eq!((c.loss, c.d, c.n + c.n_test), (Loss::CrossEntropy, 11, 121));
     }
 }

@@ -42,15 +42,24 @@ pub fn to_json(summary: &Summary, preset: &str) -> Value {
         "n_test": c.n_test,
         "k": c.k,
         "gamma": c.gamma,
+        "train_fraction": c.train_fraction,
+        "truth": c.truth.name(),
+        "width": c.width,
+        "activation": c.activation.name(),
+        "zero_output_init": c.zero_output_init,
         "seed": c.seed,
         "t_max": c.t_max,
         "steps": summary.steps,
         "gradient_evals": summary.gradient_evals,
-        "t_fit": summary.transitions.t_fit,
-        "t_grok": summary.transitions.t_grok,
-        "t_drop": summary.transitions.t_drop,
+        "t_fit": summary.transitions.t_fit(),
+        "t_grok": summary.transitions.t_grok(),
+        "t_drop": summary.transitions.t_drop(),
+        "log10_t_fit": summary.transitions.log10_t_fit.filter(|x| x.is_finite()),
+        "log10_t_grok": summary.transitions.log10_t_grok.filter(|x| x.is_finite()),
+        "log10_t_drop": summary.transitions.log10_t_drop.filter(|x| x.is_finite()),
         "t_predicted": summary.t_predicted,
         "t_final": last.map(|m| m.t),
+        "log10_t_final": last.and_then(|m| m.log10_t),
         "final_train_loss": last.map(|m| m.train_loss),
         "final_train_acc": last.and_then(|m| m.train_acc),
         "final_test_acc": last.and_then(|m| m.test_acc),
@@ -58,6 +67,8 @@ pub fn to_json(summary: &Summary, preset: &str) -> Value {
         "final_param_norm": last.map(|m| m.param_norm),
         "final_cos_kernel": last.and_then(|m| m.cos_kernel),
         "final_cos_rich": last.and_then(|m| m.cos_rich),
+        "final_nuclear_norm": last.and_then(|m| m.nuclear_norm),
+        "final_truth_distance": last.and_then(|m| m.truth_distance),
         "status": status_name(summary.status),
         "diverged": diverged.is_some(),
         "divergence": diverged.map(|(reason, _)| reason.to_string()),
@@ -68,14 +79,18 @@ pub fn to_json(summary: &Summary, preset: &str) -> Value {
 /// A few aligned lines for a terminal.
 pub fn to_text(summary: &Summary, preset: &str) -> String {
     let c = &summary.config;
-    let time = |t: Option<f64>| t.map_or_else(|| "—".to_owned(), |t| format!("{t:.4}"));
+    // Times beyond 10^15 are shown by their exponent: they are what fig. 4 is about.
+    let time = |log10_t: Option<f64>| match log10_t {
+        None => "—".to_owned(),
+        Some(l) if l > 15.0 => format!("10^{l:.2}"),
+        Some(l) => format!("{:.4}", grokflow_core::from_log10(l)),
+    };
     let mut out = format!(
-        "{preset}: {} d={} n={} k={} depth={} α={} λ={} loss={} {} {}\n",
+        "{preset}: {} d={} n={} n_test={} α={} λ={} loss={} {} {}\n",
         c.task.name(),
         c.d,
         c.n,
-        c.k,
-        c.depth,
+        c.n_test,
         c.alpha,
         c.lambda,
         c.loss.name(),
@@ -94,13 +109,16 @@ pub fn to_text(summary: &Summary, preset: &str) -> String {
         "work         {} steps, {} gradient evaluations, {:.2} s\n",
         summary.steps, summary.gradient_evals, summary.wall_s
     );
-    out += &format!("t_fit        {}\n", time(summary.transitions.t_fit));
+    let tr = &summary.transitions;
+    out += &format!("t_fit        {}\n", time(tr.log10_t_fit));
     out += &format!(
         "t_grok       {}   (ln α / λ = {})\n",
-        time(summary.transitions.t_grok),
-        time(summary.t_predicted)
+        time(tr.log10_t_grok),
+        summary
+            .t_predicted
+            .map_or_else(|| "—".to_owned(), |t| format!("{t:.4}"))
     );
-    out += &format!("t_drop       {}\n", time(summary.transitions.t_drop));
+    out += &format!("t_drop       {}\n", time(tr.log10_t_drop));
     if let Some(m) = summary.last {
         let acc = |a: Option<f64>| a.map_or_else(|| "—".to_owned(), |a| format!("{a:.4}"));
         out += &format!(

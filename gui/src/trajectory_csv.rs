@@ -8,8 +8,8 @@ use std::path::Path;
 use grokflow_core::Metrics;
 
 /// Column names, in order. Empty cells mean "not defined for this run" (accuracy in
-/// regression, cosines without references).
-pub const HEADER: [&str; 12] = [
+/// regression, cosines without references, the spectrum without a matrix, `log10_t` at 0).
+pub const HEADER: [&str; 18] = [
     "t",
     "step",
     "train_loss",
@@ -19,9 +19,15 @@ pub const HEADER: [&str; 12] = [
     "param_norm",
     "cos_kernel",
     "cos_rich",
+    "log10_t",
+    "margin",
     "w_l1",
     "w_l2",
-    "margin",
+    "nuclear_norm",
+    "sv1",
+    "sv2",
+    "sv3",
+    "truth_distance",
 ];
 
 /// A CSV file receiving metrics rows.
@@ -53,8 +59,9 @@ impl TrajectoryCsv {
 }
 
 /// One row in [`HEADER`] order; floats in their shortest exact form.
-pub fn row(m: &Metrics) -> [String; 12] {
+pub fn row(m: &Metrics) -> [String; 18] {
     let opt = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
+    let sv = |i: usize| opt(m.singular_values.map(|s| s[i]));
     [
         m.t.to_string(),
         m.step.to_string(),
@@ -65,8 +72,14 @@ pub fn row(m: &Metrics) -> [String; 12] {
         m.param_norm.to_string(),
         opt(m.cos_kernel),
         opt(m.cos_rich),
-        m.w_l1.to_string(),
-        m.w_l2.to_string(),
+        opt(m.log10_t),
         opt(m.margin),
+        opt(m.w_l1),
+        opt(m.w_l2),
+        opt(m.nuclear_norm),
+        sv(0),
+        sv(1),
+        sv(2),
+        opt(m.truth_distance),
     ]
 }

@@ -84,8 +84,8 @@ fn flow_agrees_with_gd<S: Scalar>() {
         gd.steps
     );
 
-    let t_flow = flow.transitions.t_grok.expect("flow groks");
-    let t_gd = gd.transitions.t_grok.expect("gd groks");
+    let t_flow = flow.transitions.t_grok().expect("flow groks");
+    let t_gd = gd.transitions.t_grok().expect("gd groks");
     assert!(
         (t_flow / t_gd - 1.0).abs() < 0.02,
         "t_grok {t_flow} vs {t_gd}"

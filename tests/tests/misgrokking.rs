@@ -11,7 +11,7 @@ fn misgrokking<S: Scalar>() {
     let (summary, records) = run::<S>(&config, false);
     assert_eq!(summary.status, Status::Finished);
     let t_pred = summary.t_predicted.expect("λ > 0");
-    assert!(summary.transitions.t_fit.expect("fits") <= 1.0);
+    assert!(summary.transitions.t_fit().expect("fits") <= 1.0);
 
     // Kernel phase: the max-L2-margin direction aligns with w*, test accuracy ≥ 95%.
     for m in between(&records, 1.0, 0.2 * t_pred) {
@@ -20,7 +20,7 @@ fn misgrokking<S: Scalar>() {
     }
     // After the transition the sparse predictor takes over: accuracy drops 20 points or
     // more, after (not before) the predicted time scale, while training stays fitted.
-    let t_drop = summary.transitions.t_drop.expect("test accuracy drops");
+    let t_drop = summary.transitions.t_drop().expect("test accuracy drops");
     assert!(
         t_drop > 0.5 * t_pred,
         "t_drop {t_drop}, ln α / λ = {t_pred}"

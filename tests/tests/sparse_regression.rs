@@ -29,7 +29,7 @@ fn kernel_then_sparse<S: Scalar>() {
     assert!(kernel_error > 0.5 * config.k as f64, "{kernel_error}");
 
     // Early on, after the fit, the net is that interpolant: direction and test error.
-    let t_fit = summary.transitions.t_fit.expect("fits");
+    let t_fit = summary.transitions.t_fit().expect("fits");
     let early = at(&records, t_fit.max(1.0));
     assert!(early.cos_kernel.expect("references") > 0.99);
     assert!(
@@ -46,7 +46,7 @@ fn kernel_then_sparse<S: Scalar>() {
         last.test_loss
     );
     assert!(last.cos_rich.expect("references") > 0.999);
-    assert!(summary.transitions.t_grok.is_some());
+    assert!(summary.transitions.t_grok().is_some());
 }
 
 #[test]
