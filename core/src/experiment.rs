@@ -4,10 +4,11 @@
 //! same allocation-free core the firmware runs.
 
 use std::prelude::rust_2024::*;
-use std::{fmt, time::Instant};
+use std::{fmt, format, time::Instant};
 
 use crate::config::Config;
 use crate::error::ConfigError;
+use crate::file_data::DataFile;
 use crate::metrics::{Metrics, References};
 use crate::reference::{self, Predictors, ReferenceError};
 use crate::scalar::Scalar;
@@ -27,6 +28,8 @@ pub enum ExperimentError {
         /// Bytes that were requested.
         bytes: usize,
     },
+    /// A data set from a file does not fit the configuration.
+    Data(String),
 }
 
 impl fmt::Display for ExperimentError {
@@ -38,6 +41,7 @@ impl fmt::Display for ExperimentError {
                 "d × (n + n_test) needs {:.1} GB, more than this machine can allocate",
                 *bytes as f64 / 1e9
             ),
+            Self::Data(reason) => f.write_str(reason),
         }
     }
 }
@@ -96,6 +100,7 @@ fn zeroed<T: Copy>(len: usize, zero: T) -> Result<Vec<T>, ExperimentError> {
 impl<S: Scalar> Experiment<S> {
     /// Validates `config`, allocates its buffers and generates the task data.
     pub fn new(config: &Config) -> Result<Self, ExperimentError> {
+        let config = &config.with_derived_sizes();
         let layout = Layout::of(config)?;
         let mut words = zeroed(layout.words, 0u64)?;
         let mut reals = zeroed(layout.reals, 0f32)?;
@@ -103,6 +108,94 @@ impl<S: Scalar> Experiment<S> {
         task::generate(config, &mut words, &mut reals)?;
         Ok(Self {
             config: *config,
+            words,
+            reals,
+            work,
+            references: None,
+        })
+    }
+
+    /// An experiment on a data set from files: `template` gives the model, loss and
+    /// optimiser; task, sizes and `d` come from the data. Without `test`, a seeded split
+    /// keeps `round(train_fraction · n)` rows for training.
+    pub fn from_data(
+        template: &Config,
+        train: &DataFile,
+        test: Option<&DataFile>,
+    ) -> Result<Self, ExperimentError> {
+        if let Some(test) = test
+            && test.d != train.d
+        {
+            return Err(ExperimentError::Data(format!(
+                "the test data has {} features, the training data {}",
+                test.d, train.d
+            )));
+        }
+        if template.loss.is_margin() {
+            for data in core::iter::once(train).chain(test) {
+                data.check_sign_labels().map_err(ExperimentError::Data)?;
+            }
+        }
+        let d = train.d;
+        // Rows of the training and test sets, as (source file, row index).
+        type Rows<'a> = Vec<(&'a DataFile, usize)>;
+        let (train_rows, test_rows): (Rows<'_>, Rows<'_>) = match test {
+            Some(test) => (
+                (0..train.n).map(|i| (train, i)).collect(),
+                (0..test.n).map(|i| (test, i)).collect(),
+            ),
+            None => {
+                let mut order: Vec<usize> = (0..train.n).collect();
+                let mut rng = crate::rng::Rng::new(template.seed, crate::rng::Stream::Split);
+                for i in (1..order.len()).rev() {
+                    order.swap(i, rng.below(i as u64 + 1) as usize);
+                }
+                let keep = (template.train_fraction * train.n as f64).round() as usize;
+                let (a, b) = order.split_at(keep.min(order.len()));
+                (
+                    a.iter().map(|&i| (train, i)).collect(),
+                    b.iter().map(|&i| (train, i)).collect(),
+                )
+            }
+        };
+        if train_rows.is_empty() || test_rows.is_empty() {
+            return Err(ExperimentError::Data(format!(
+                "splitting {} rows with train_fraction = {} leaves an empty training or test set",
+                train.n, template.train_fraction
+            )));
+        }
+        let config = Config {
+            task: crate::config::Task::File,
+            d,
+            n: train_rows.len(),
+            n_test: test_rows.len(),
+            ..*template
+        };
+        let layout = Layout::of(&config)?;
+        let words = zeroed(layout.words, 0u64)?;
+        let mut reals = zeroed(layout.reals, 0f32)?;
+        // reals = w* (unknown: zeros) | train y | test y | train X | test X
+        let mut cursor = d;
+        for rows in [&train_rows, &test_rows] {
+            for &(source, i) in rows {
+                if let (Some(slot), Some(&y)) = (reals.get_mut(cursor), source.y.get(i)) {
+                    *slot = y;
+                }
+                cursor += 1;
+            }
+        }
+        for rows in [&train_rows, &test_rows] {
+            for &(source, i) in rows {
+                let row = source.x.get(i * d..(i + 1) * d).unwrap_or_default();
+                if let Some(slots) = reals.get_mut(cursor..cursor + d) {
+                    slots.copy_from_slice(row);
+                }
+                cursor += d;
+            }
+        }
+        let work = zeroed(layout.work, S::ZERO)?;
+        Ok(Self {
+            config,
             words,
             reals,
             work,

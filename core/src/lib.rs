@@ -28,9 +28,10 @@
 //! ```
 //!
 //! ## Features
-//! - `std` (default): [`experiment`] (a heap-backed runner with reference predictors) and
-//!   [`reference`] (max-margin and min-norm solvers built on `clarabel`). Without it the crate
-//!   builds for bare-metal targets such as `thumbv6m-none-eabi`.
+//! - `std` (default): [`experiment`] (a heap-backed runner with reference predictors),
+//!   [`reference`] (max-margin and min-norm solvers built on `clarabel`) and [`file_data`]
+//!   (data sets from `.npy`, `.npz` and `.csv`). Without it the crate builds for bare-metal
+//!   targets such as `thumbv6m-none-eabi`.
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -74,6 +75,8 @@ mod transition;
 
 #[cfg(feature = "std")]
 pub mod experiment;
+#[cfg(feature = "std")]
+pub mod file_data;
 #[cfg(feature = "std")]
 pub mod reference;
 
