@@ -120,11 +120,29 @@ pub struct RunArgs {
     /// Skip the reference predictors (the cos_kernel / cos_rich columns stay empty).
     #[arg(long)]
     pub no_references: bool,
+    /// Train a diagonal net on a data set from a file instead of a generated task: .npz with
+    /// arrays X (n × d) and y (n), .npy holding X with y in <name>_y.npy, or .csv with a
+    /// header row (a y column plus the feature columns). Labels ±1 for classification (the
+    /// default loss then is logistic), reals for regression (squared).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Test set for --data, in the same formats; without it a seeded split keeps
+    /// --train-fraction of the rows (default 0.8) for training.
+    #[arg(long, requires = "data")]
+    pub test_data: Option<PathBuf>,
 }
 
 impl RunArgs {
     /// The preset's configuration with every given flag applied, validated.
     pub fn config(&self) -> Result<Config, String> {
+        let c = self.template().with_derived_sizes();
+        c.validate().map_err(|e| flag_error(&e))?;
+        Ok(c)
+    }
+
+    /// The preset's configuration with every given flag applied, not yet validated (a data
+    /// file still has to supply the sizes).
+    pub fn template(&self) -> Config {
         let start = self
             .preset
             .or_else(|| self.task.map(small_preset))
@@ -155,9 +173,13 @@ impl RunArgs {
         if let (Some(task), None) = (self.task, self.loss) {
             c.loss = small_preset(task).config.loss;
         }
-        let c = c.with_derived_sizes();
-        c.validate().map_err(|e| flag_error(&e))?;
-        Ok(c)
+        if self.data.is_some() {
+            c.task = Task::File;
+            if self.train_fraction.is_none() {
+                c.train_fraction = 0.8;
+            }
+        }
+        c
     }
 
     /// The preset's name, or "custom" when none was given.

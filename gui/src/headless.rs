@@ -3,8 +3,9 @@
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use grokflow_core::experiment::{Experiment, Summary};
-use grokflow_core::{LogGrid, Metrics, Scalar, reference};
+use grokflow_core::experiment::{Experiment, ExperimentError, Summary};
+use grokflow_core::file_data::DataFile;
+use grokflow_core::{LogGrid, Loss, Metrics, ModelKind, Scalar, reference};
 
 use crate::cli::{Precision, RunArgs, flag_error};
 use crate::progress::Progress;
@@ -13,10 +14,9 @@ use crate::trajectory_csv::TrajectoryCsv;
 
 /// Runs `args` to the end (or until `stop` is set) and prints the summary on stdout.
 pub fn run(args: &RunArgs, stop: &AtomicBool) -> Result<Summary, String> {
-    let config = args.config()?;
     let summary = match args.precision {
-        Precision::F32 => run_in::<f32>(args, &config, stop)?,
-        Precision::F64 => run_in::<f64>(args, &config, stop)?,
+        Precision::F32 => drive(args, experiment::<f32>(args)?, stop)?,
+        Precision::F64 => drive(args, experiment::<f64>(args)?, stop)?,
     };
     if args.json {
         println!("{}", summary::to_json(&summary, args.preset_name()));
@@ -26,16 +26,37 @@ pub fn run(args: &RunArgs, stop: &AtomicBool) -> Result<Summary, String> {
     Ok(summary)
 }
 
-fn run_in<S: Scalar>(
+/// The experiment `args` describe: a generated task, or a data set from files.
+fn experiment<S: Scalar>(args: &RunArgs) -> Result<Experiment<S>, String> {
+    let message = |e: ExperimentError| match e {
+        ExperimentError::Config(c) => flag_error(&c),
+        other => other.to_string(),
+    };
+    let Some(path) = &args.data else {
+        return Experiment::new(&args.config()?).map_err(message);
+    };
+    let train = DataFile::load(path).map_err(|e| format!("--data: {e}"))?;
+    let test = match &args.test_data {
+        Some(p) => Some(DataFile::load(p).map_err(|e| format!("--test-data: {e}"))?),
+        None => None,
+    };
+    let mut template = args.template();
+    if args.loss.is_none() {
+        let signs = train.check_sign_labels().is_ok();
+        template.loss = if signs { Loss::Logistic } else { Loss::Squared };
+    }
+    Experiment::from_data(&template, &train, test.as_ref()).map_err(message)
+}
+
+/// Runs `experiment` with references, CSV, progress and Ctrl-C as `args` ask.
+fn drive<S: Scalar>(
     args: &RunArgs,
-    config: &grokflow_core::Config,
+    mut experiment: Experiment<S>,
     stop: &AtomicBool,
 ) -> Result<Summary, String> {
-    let mut experiment = Experiment::<S>::new(config).map_err(|e| match e {
-        grokflow_core::experiment::ExperimentError::Config(c) => flag_error(&c),
-        other => other.to_string(),
-    })?;
-    if !args.no_references {
+    let config = *experiment.config();
+    let uses_references = config.task.model() == ModelKind::DiagonalNet;
+    if !args.no_references && uses_references {
         let entries = config.n.saturating_mul(config.d);
         if entries > reference::MAX_ENTRIES {
             eprintln!(
