@@ -2,6 +2,7 @@
 //! matrix that every step of a linear model needs: `X·w` and `Xᵀ·g`.
 
 use crate::error::ConfigError;
+use crate::linalg::{LANES, reduce};
 use crate::scalar::Scalar;
 
 /// Bits per storage word of a sign matrix.
@@ -10,17 +11,6 @@ pub const WORD_BITS: usize = 64;
 /// Number of `u64` words that hold one row of `d` signs.
 pub const fn words_per_row(d: usize) -> usize {
     d.div_ceil(WORD_BITS)
-}
-
-/// Independent partial sums in a dot product. Eight breaks the add-latency chain on every
-/// target we build for, and the fixed lane order keeps results identical across targets.
-const LANES: usize = 8;
-
-/// Sums the lanes in a fixed order.
-#[inline]
-fn reduce<S: Scalar>(lanes: [S; LANES]) -> S {
-    let [a, b, c, d, e, f, g, h] = lanes;
-    ((a + b) + (c + d)) + ((e + f) + (g + h))
 }
 
 /// `⟨w, x⟩` for one row `x` ∈ {±1}^d stored as bits; coordinate `j` goes to lane `j mod 8`.

@@ -2,6 +2,7 @@
 
 use crate::data::Dataset;
 use crate::eigen;
+use crate::linalg::dot;
 use crate::math;
 use crate::model::{Model, Structure};
 use crate::scalar::Scalar;
@@ -31,12 +32,6 @@ impl MatrixFactorization {
             }
         }
     }
-}
-
-/// `⟨a, b⟩` in coordinate order.
-#[inline]
-fn dot<S: Scalar>(a: &[S], b: &[S]) -> S {
-    a.iter().zip(b).fold(S::ZERO, |acc, (&x, &y)| acc + x * y)
 }
 
 /// Row `i` of a `d`-column row-major matrix (empty out of range).

@@ -57,6 +57,7 @@ mod factorization;
 mod flow;
 mod gd;
 mod grid;
+mod linalg;
 mod loss;
 mod math;
 mod metrics;

@@ -2,6 +2,7 @@
 
 use crate::config::Activation;
 use crate::data::Dataset;
+use crate::linalg::dot;
 use crate::model::Model;
 use crate::rng::{Rng, Stream};
 use crate::scalar::Scalar;
@@ -143,10 +144,7 @@ impl<S: Scalar> Model<S> for Mlp {
                 *h = self.activate(z);
             }
             for (o, w2_row) in logits.iter_mut().zip(w2.chunks_exact(self.width.max(1))) {
-                *o = w2_row
-                    .iter()
-                    .zip(hidden.iter())
-                    .fold(S::ZERO, |acc, (&w, &h)| acc + w * h);
+                *o = dot(w2_row, hidden);
             }
         }
     }

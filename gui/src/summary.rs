@@ -76,6 +76,12 @@ pub fn to_json(summary: &Summary, preset: &str) -> Value {
     })
 }
 
+/// `x` with at most `places` decimals, without trailing zeros.
+fn round_to(x: f64, places: i32) -> f64 {
+    let scale = 10f64.powi(places);
+    (x * scale).round() / scale
+}
+
 /// A few aligned lines for a terminal.
 pub fn to_text(summary: &Summary, preset: &str) -> String {
     let c = &summary.config;
@@ -83,7 +89,7 @@ pub fn to_text(summary: &Summary, preset: &str) -> String {
     let time = |log10_t: Option<f64>| match log10_t {
         None => "—".to_owned(),
         Some(l) if l > 15.0 => format!("10^{l:.2}"),
-        Some(l) => format!("{:.4}", grokflow_core::from_log10(l)),
+        Some(l) => format!("{}", round_to(grokflow_core::from_log10(l), 4)),
     };
     let mut out = format!(
         "{preset}: {} d={} n={} n_test={} α={} λ={} loss={} {} {}\n",
@@ -97,9 +103,14 @@ pub fn to_text(summary: &Summary, preset: &str) -> String {
         c.integrator.name(),
         summary.precision,
     );
-    let end = summary.last.map_or(0.0, |m| m.t);
+    let end = time(Some(
+        summary
+            .last
+            .and_then(|m| m.log10_t)
+            .unwrap_or(f64::NEG_INFINITY),
+    ));
     out += &match divergence(summary.status) {
-        Some((reason, t)) => format!("status       DIVERGED at t = {t}: {reason}\n"),
+        Some((reason, t)) => format!("status       DIVERGED at t = {t:.6}: {reason}\n"),
         None => format!(
             "status       {} at t = {end}\n",
             status_name(summary.status)

@@ -1,0 +1,134 @@
+//! Fig. 2 at CI scale (`fig2-small`): a homogeneous MLP fits modular addition at once and
+//! generalises much later; a larger init scale delays the jump, a larger weight decay advances
+//! it, and a weight decay that is too large makes training collapse.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::run;
+use grokflow_core::experiment::Summary;
+use grokflow_core::{Config, FIG2_SMALL, Metrics, Scalar, Status};
+
+fn summary<S: Scalar>(config: &Config) -> (Summary, Vec<Metrics>) {
+    let (summary, records) = run::<S>(config, false);
+    assert_eq!(summary.status, Status::Finished);
+    (summary, records)
+}
+
+/// The `fig2-small` run, computed once per number format and shared by the tests.
+fn base<S: Scalar>() -> &'static (Summary, Vec<Metrics>) {
+    static F32: OnceLock<(Summary, Vec<Metrics>)> = OnceLock::new();
+    static F64: OnceLock<(Summary, Vec<Metrics>)> = OnceLock::new();
+    let cell = if S::NAME == "f32" { &F32 } else { &F64 };
+    cell.get_or_init(|| summary::<S>(&FIG2_SMALL.config))
+}
+
+fn t_grok(s: &Summary) -> f64 {
+    s.transitions.t_grok().expect("generalises")
+}
+
+/// When test accuracy first reaches one half: the middle of the jump. (With a larger λ the
+/// regularised solution may level off below the 95% of t_grok, so comparisons across λ use
+/// this.)
+fn t_jump(records: &[Metrics]) -> f64 {
+    records
+        .iter()
+        .find(|m| m.test_acc.is_some_and(|a| a >= 0.5))
+        .expect("test accuracy passes one half")
+        .t
+}
+
+fn grokking<S: Scalar>() {
+    let (base, _) = base::<S>();
+    let t_fit = base.transitions.t_fit().expect("fits");
+    assert!(t_fit <= 10.0, "t_fit {t_fit}");
+    // "Long before": test accuracy reaches 95% at least a hundred times later.
+    assert!(
+        t_grok(base) > 100.0 * t_fit,
+        "t_grok {} vs t_fit {t_fit}",
+        t_grok(base)
+    );
+    assert!(base.last.and_then(|m| m.test_acc).expect("accuracy") >= 0.95);
+}
+
+fn larger_init_delays<S: Scalar>() {
+    let (base, _) = base::<S>();
+    let (scaled, _) = summary::<S>(&Config {
+        alpha: 10.0 * FIG2_SMALL.config.alpha,
+        ..FIG2_SMALL.config
+    });
+    assert!(
+        t_grok(&scaled) > 1.1 * t_grok(base),
+        "{} vs {}",
+        t_grok(&scaled),
+        t_grok(base)
+    );
+}
+
+fn larger_decay_advances<S: Scalar>() {
+    let (_, base) = base::<S>();
+    let (_, stronger) = summary::<S>(&Config {
+        lambda: 2.0 * FIG2_SMALL.config.lambda,
+        ..FIG2_SMALL.config
+    });
+    let (early, late) = (t_jump(&stronger), t_jump(base));
+    assert!(early < 0.8 * late, "{early} vs {late}");
+}
+
+fn too_much_decay_collapses<S: Scalar>() {
+    // At λ = 2.5·10⁻² the decay beats the loss gradient: the kernel phase still fits the
+    // training set, but then the weights shrink to nothing and the fit is lost.
+    let (collapsed, _) = summary::<S>(&Config {
+        lambda: 2.5e-2,
+        t_max: 2e3,
+        ..FIG2_SMALL.config
+    });
+    let last = collapsed.last.expect("records");
+    assert!(last.train_acc.expect("accuracy") < 0.5);
+    assert!(
+        last.param_norm < 1e-3 * FIG2_SMALL.config.alpha,
+        "‖θ‖ = {}",
+        last.param_norm
+    );
+}
+
+#[test]
+fn grokking_f32() {
+    grokking::<f32>();
+}
+
+#[test]
+fn grokking_f64() {
+    grokking::<f64>();
+}
+
+#[test]
+fn larger_init_delays_f32() {
+    larger_init_delays::<f32>();
+}
+
+#[test]
+fn larger_init_delays_f64() {
+    larger_init_delays::<f64>();
+}
+
+#[test]
+fn larger_decay_advances_f32() {
+    larger_decay_advances::<f32>();
+}
+
+#[test]
+fn larger_decay_advances_f64() {
+    larger_decay_advances::<f64>();
+}
+
+#[test]
+fn too_much_decay_collapses_f32() {
+    too_much_decay_collapses::<f32>();
+}
+
+#[test]
+fn too_much_decay_collapses_f64() {
+    too_much_decay_collapses::<f64>();
+}
