@@ -1,5 +1,6 @@
-//! Steps per second of both integrators at three problem sizes, and the wall time of a whole
-//! `fig1a-small` run.
+//! Steps per second of both integrators at three problem sizes of the diagonal net, one
+//! gradient step of matrix completion and of the MLP at their preset sizes, and the wall time
+//! of a whole `fig1a-small` run.
 //!
 //! `cargo bench -p grokflow-benches`
 
@@ -76,4 +77,25 @@ fn flow_step(bencher: Bencher, size: Size) {
 fn fig1a_small_run() {
     let (summary, _) = trajectory::<f32>(&FIG1A_SMALL.config, false).expect("valid");
     divan::black_box(summary);
+}
+
+/// The other models at their small and full preset sizes.
+const MODEL_PRESETS: [&str; 4] = ["fig3-small", "fig3", "fig2-small", "fig2"];
+
+/// One `gd` step (one gradient) of matrix completion (`fig3*`) and the MLP (`fig2*`).
+#[divan::bench(args = MODEL_PRESETS)]
+fn model_gd_step(bencher: Bencher, name: &str) {
+    let preset = grokflow_core::preset(name).expect("preset");
+    let config = Config {
+        integrator: Integrator::Gd,
+        t_max: 1e12,
+        points_per_decade: 1,
+        ..preset.config
+    };
+    let mut experiment = Experiment::<f32>::new(&config).expect("valid");
+    let mut sim = experiment.simulation().expect("valid");
+    let mut ignore = |_: &Metrics| ControlFlow::Continue(());
+    sim.step(&mut ignore);
+    sim.step(&mut ignore);
+    bencher.bench_local(|| sim.step(&mut ignore));
 }
