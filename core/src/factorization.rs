@@ -154,13 +154,14 @@ impl<S: Scalar> Model<S> for MatrixFactorization {
 mod tests {
     use super::*;
     use crate::data::{Features, pack_pair};
+    use crate::gradient_check::assert_gradient_matches;
+    use crate::loss::Loss;
 
     #[test]
     fn gradient_matches_finite_differences() {
-        const STEP: f64 = 1e-6;
-        const MAX_ERROR: f64 = 1e-7;
         let d = 3;
         let net = MatrixFactorization::new(d, 0.5);
+        // Off-diagonal, diagonal and transposed entries.
         let pairs = [
             pack_pair(0, 1),
             pack_pair(2, 2),
@@ -171,31 +172,7 @@ mod tests {
         let data = Dataset::new(Features::Pairs(&pairs), &targets, d).expect("sizes");
         let params: std::vec::Vec<f64> =
             (0..18).map(|k| ((k * 7 % 11) as f64 - 5.0) / 9.0).collect();
-        let loss = |p: &[f64]| {
-            let mut f = [0.0; 4];
-            net.predict(p, &data, &mut [], &mut f);
-            f.iter()
-                .zip(&targets)
-                .map(|(a, &b)| (a - f64::from(b)).powi(2))
-                .sum::<f64>()
-                / 4.0
-        };
-        let mut f = [0.0; 4];
-        net.predict(&params, &data, &mut [], &mut f);
-        let slopes: [f64; 4] = core::array::from_fn(|i| 2.0 * (f[i] - f64::from(targets[i])) / 4.0);
-        let mut grad = [0.0; 18];
-        net.backpropagate(&params, &data, &slopes, &mut [], &mut grad);
-        for k in 0..18 {
-            let (mut up, mut down) = (params.clone(), params.clone());
-            up[k] += STEP;
-            down[k] -= STEP;
-            let numeric = (loss(&up) - loss(&down)) / (2.0 * STEP);
-            assert!(
-                (grad[k] - numeric).abs() < MAX_ERROR,
-                "param {k}: {} vs {numeric}",
-                grad[k]
-            );
-        }
+        assert_gradient_matches(&net, &params, &data, Loss::Squared, 1e-7);
     }
 
     #[test]

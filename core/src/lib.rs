@@ -56,6 +56,8 @@ mod error;
 mod factorization;
 mod flow;
 mod gd;
+#[cfg(test)]
+mod gradient_check;
 mod grid;
 mod linalg;
 mod loss;

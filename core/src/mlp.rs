@@ -64,6 +64,21 @@ impl Mlp {
         }
     }
 
+    /// Pre-activation and hidden layer `σ(z)` of example `(a, b)`.
+    #[inline]
+    fn hidden_layer<S: Scalar>(
+        &self,
+        (w1, b1): (&[S], &[S]),
+        (a, b): (usize, usize),
+        pre: &mut [S],
+        hidden: &mut [S],
+    ) {
+        self.pre_activation(w1, b1, a, b, pre);
+        for (y, &z) in hidden.iter_mut().zip(pre.iter()) {
+            *y = self.activate(z);
+        }
+    }
+
     #[inline]
     fn activate<S: Scalar>(&self, z: S) -> S {
         match self.activation {
@@ -138,11 +153,8 @@ impl<S: Scalar> Model<S> for Mlp {
             .enumerate()
             .take(data.len())
         {
-            let Some((a, b)) = data.pair(i) else { continue };
-            self.pre_activation(w1, b1, a, b, pre);
-            for (h, &z) in hidden.iter_mut().zip(pre.iter()) {
-                *h = self.activate(z);
-            }
+            let Some(pair) = data.pair(i) else { continue };
+            self.hidden_layer((w1, b1), pair, pre, hidden);
             for (o, w2_row) in logits.iter_mut().zip(w2.chunks_exact(self.width.max(1))) {
                 *o = dot(w2_row, hidden);
             }
@@ -171,10 +183,7 @@ impl<S: Scalar> Model<S> for Mlp {
             .take(data.len())
         {
             let Some((a, b)) = data.pair(i) else { continue };
-            self.pre_activation(w1, b1, a, b, pre);
-            for (y, &z) in hidden.iter_mut().zip(pre.iter()) {
-                *y = self.activate(z);
-            }
+            self.hidden_layer((w1, b1), (a, b), pre, hidden);
             // ∂/∂W₂[c] = s_c·σ(z);  ∂/∂σ(z) = Σ_c s_c·W₂[c].
             g_hidden.fill(S::ZERO);
             for ((&sc, w2_row), g_row) in s
@@ -213,13 +222,12 @@ impl<S: Scalar> Model<S> for Mlp {
 mod tests {
     use super::*;
     use crate::data::{Features, pack_pair};
+    use crate::gradient_check::assert_gradient_matches;
     use crate::loss::Loss;
 
     /// Cross-entropy gradient against central finite differences, for both activations.
     #[test]
     fn gradient_matches_finite_differences() {
-        const STEP: f64 = 1e-6;
-        const MAX_ERROR: f64 = 1e-6;
         let (p, width) = (3, 4);
         let pairs = [pack_pair(0, 1), pack_pair(2, 2), pack_pair(1, 0)];
         let labels = [1.0f32, 1.0, 1.0];
@@ -232,41 +240,7 @@ mod tests {
             for (k, b) in params[24..28].iter_mut().enumerate() {
                 *b = 0.1 * (k as f64 + 1.0);
             }
-            let loss = |q: &[f64]| {
-                let (mut f, mut scratch, mut ignore) = ([0.0; 9], [0.0; 12], [0.0; 3]);
-                net.predict(q, &data, &mut scratch, &mut f);
-                (0..3)
-                    .map(|i| {
-                        Loss::CrossEntropy
-                            .evaluate(&f[3 * i..3 * i + 3], labels[i], 1.0, &mut ignore)
-                            .value
-                    })
-                    .sum::<f64>()
-                    / 3.0
-            };
-            let (mut f, mut scratch, mut slopes) = ([0.0; 9], [0.0; 12], [0.0; 9]);
-            net.predict(&params, &data, &mut scratch, &mut f);
-            for i in 0..3 {
-                Loss::CrossEntropy.evaluate(
-                    &f[3 * i..3 * i + 3],
-                    labels[i],
-                    1.0 / 3.0,
-                    &mut slopes[3 * i..3 * i + 3],
-                );
-            }
-            let mut grad = [0.0; 40];
-            net.backpropagate(&params, &data, &slopes, &mut scratch, &mut grad);
-            for k in 0..40 {
-                let (mut up, mut down) = (params.clone(), params.clone());
-                up[k] += STEP;
-                down[k] -= STEP;
-                let numeric = (loss(&up) - loss(&down)) / (2.0 * STEP);
-                assert!(
-                    (grad[k] - numeric).abs() < MAX_ERROR,
-                    "{activation:?} param {k}: {} vs {numeric}",
-                    grad[k]
-                );
-            }
+            assert_gradient_matches(&net, &params, &data, Loss::CrossEntropy, 1e-6);
         }
     }
 
