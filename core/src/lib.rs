@@ -30,7 +30,8 @@
 //! ## Features
 //! - `std` (default): [`experiment`] (a heap-backed runner with reference predictors),
 //!   [`reference`] (max-margin and min-norm solvers built on `clarabel`) and [`file_data`]
-//!   (data sets from `.npy`, `.npz` and `.csv`). Without it the crate builds for bare-metal
+//!   (data sets from `.npy`, `.npz` and `.csv`), [`experiment_file`] (versioned JSON) and
+//!   [`sweep`] (phase diagrams on every core). Without it the crate builds for bare-metal
 //!   targets such as `thumbv6m-none-eabi`.
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
@@ -68,6 +69,7 @@ mod model;
 mod network;
 mod normalized_gd;
 mod objective;
+mod precision;
 mod preset;
 mod rng;
 mod scalar;
@@ -79,9 +81,13 @@ mod transition;
 #[cfg(feature = "std")]
 pub mod experiment;
 #[cfg(feature = "std")]
+pub mod experiment_file;
+#[cfg(feature = "std")]
 pub mod file_data;
 #[cfg(feature = "std")]
 pub mod reference;
+#[cfg(feature = "std")]
+pub mod sweep;
 
 pub use config::{
     Activation, Config, Integrator, MAX_DEPTH, MAX_DIM, MAX_MATRIX, MAX_MODULUS, MAX_SAMPLES,
@@ -98,6 +104,7 @@ pub use mlp::Mlp;
 pub use model::{Model, Structure};
 pub use network::Network;
 pub use objective::{Evaluation, Fit};
+pub use precision::Precision;
 pub use preset::{
     FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, FIG2, FIG2_SMALL, FIG3, FIG3_SMALL, FIG4_SMALL,
     PRESETS, Preset, SPARSE_REG_SMALL, preset,

@@ -8,8 +8,10 @@ use crate::loss::Loss;
 pub struct Preset {
     /// Name used on the command line.
     pub name: &'static str,
-    /// What the paper predicts for it.
+    /// What it is and what the paper predicts for it.
     pub description: &'static str,
+    /// Where to look in the explorer's plots to see the prediction.
+    pub look_for: &'static str,
     /// The experiment.
     pub config: Config,
 }
@@ -19,6 +21,11 @@ pub const FIG1A_SMALL: Preset = Preset {
     name: "fig1a-small",
     description: "Sparse classification (d = 2000, n = 128): train accuracy hits 100% at once, \
                   test accuracy stays near chance until t ≈ ln α / λ, then jumps to 100%.",
+    look_for: "Accuracy: train reaches 1 at t ≈ 0.01, test sits near 0.58 for three decades \
+               and jumps to 1 a little before the ln α / λ marker (the lower-order term). Norm: \
+               ‖θ‖ follows α·e^{−λt}, then levels off. Cosines: w points at the max-L2-margin \
+               predictor early and at the max-L1-margin one late. Weights: w turns sparse on the \
+               k true coordinates.",
     config: Config {
         task: Task::SparseCls,
         d: 2000,
@@ -48,6 +55,7 @@ pub const FIG1A_SMALL: Preset = Preset {
 pub const FIG1A: Preset = Preset {
     name: "fig1a",
     description: "Fig. 1a at full scale (d = 10⁵, n = 256, 10⁴ test points).",
+    look_for: FIG1A_SMALL.look_for,
     config: Config {
         d: 100_000,
         n: 256,
@@ -61,6 +69,9 @@ pub const FIG1B_SMALL: Preset = Preset {
     name: "fig1b-small",
     description: "Misgrokking (d = 30000, n = 32, γ = 25): test accuracy is near 100% in the \
                   kernel phase and falls towards chance after t ≈ ln α / λ.",
+    look_for: "Accuracy: test starts near 1 (the kernel predictor lines up with w*) and falls \
+               after the ln α / λ marker, when the sparse max-L1-margin predictor takes over with \
+               coordinates that only separate the training set. Cosines swap from kernel to rich.",
     config: Config {
         task: Task::Misgrok,
         d: 30_000,
@@ -76,6 +87,7 @@ pub const FIG1B_SMALL: Preset = Preset {
 pub const FIG1B: Preset = Preset {
     name: "fig1b",
     description: "Fig. 1b at full scale (d = 10⁵, n = 32, λ = 10⁻³).",
+    look_for: FIG1B_SMALL.look_for,
     config: Config {
         d: 100_000,
         n_test: 1000,
@@ -90,6 +102,9 @@ pub const SPARSE_REG_SMALL: Preset = Preset {
     name: "sparse-reg-small",
     description: "Sparse regression (d = 1000, n = 100, k = 5): the kernel-phase interpolant \
                   has large test error; after t ≈ ln α / λ the sparse w* is recovered.",
+    look_for: "Loss: train MSE drops at once; test MSE stays on the plateau of the min-L2 \
+               interpolant until ln α / λ and then falls to about 0. Weights: w collapses onto \
+               the k true coordinates.",
     config: Config {
         task: Task::SparseReg,
         d: 1000,
@@ -110,6 +125,10 @@ pub const FIG3_SMALL: Preset = Preset {
     description: "Matrix completion (d = 30, 20% observed, X*_ij = ij/d², α = 10, λ = 10⁻³): \
                   observed entries are fitted at once while the rest stay near 0; after \
                   t ≈ ln α / λ the rank-1 completion appears and ‖θ‖² → ‖X*‖_*.",
+    look_for: "Loss: the observed entries are fitted at once, the test MSE (unobserved \
+               entries) stays on a plateau and drops after the ln α / λ marker. Spectrum: all \
+               singular values but the first vanish. Norm: ‖θ‖ settles at √‖X*‖_*. Weights: W \
+               becomes X*.",
     config: Config {
         task: Task::MatrixCompletion,
         d: 30,
@@ -127,6 +146,7 @@ pub const FIG3_SMALL: Preset = Preset {
 pub const FIG3: Preset = Preset {
     name: "fig3",
     description: "Fig. 3 at full scale (d = 97, 5% observed, α = 10, λ = 10⁻⁴).",
+    look_for: FIG3_SMALL.look_for,
     config: Config {
         d: 97,
         train_fraction: 0.05,
@@ -147,6 +167,9 @@ pub const FIG2_SMALL: Preset = Preset {
     description: "Modular addition (p = 23, width 128, quadratic activation, 80% of pairs, \
                   α = 10 × Kaiming, λ = 4·10⁻³): train accuracy 100% at t ≈ 1, test accuracy \
                   jumps near t ≈ 3000; larger α delays it, larger λ advances it.",
+    look_for: "Accuracy: train reaches 1 at t ≈ 1, test stays near 0 for three decades and \
+               then jumps. Pin this run, set α = 100 and run again: the jump comes later; a \
+               larger λ brings it earlier; λ = 0.025 collapses training.",
     config: Config {
         task: Task::ModAdd,
         d: 23,
@@ -171,6 +194,7 @@ pub const FIG2: Preset = Preset {
     name: "fig2",
     description: "Modular addition (p = 26, width 144, quadratic activation, 75% of pairs, \
                   α = 10, λ = 4·10⁻³): the largest size found to grok here in minutes.",
+    look_for: FIG2_SMALL.look_for,
     config: Config {
         d: 26,
         width: 144,
@@ -193,6 +217,9 @@ pub const FIG4_SMALL: Preset = Preset {
     description: "No weight decay, step η/L (gradient descent on ln L) on sparse \
                   classification (d = 2000, n = 128, α = 16): train accuracy is 100% at once, \
                   test accuracy rises past 95% only around t ≈ 10⁴⁰.",
+    look_for: "The time axis reaches 10^200: train accuracy is 1 at once, test accuracy creeps \
+               up and passes 0.95 only near t ≈ 10^40; the cosines move from the kernel \
+               predictor to the max-L1-margin one.",
     config: Config {
         alpha: 16.0,
         lambda: 0.0,

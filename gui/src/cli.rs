@@ -1,20 +1,30 @@
-//! Command-line interface: `grokflow run` and `grokflow presets`.
+//! Command-line interface: the explorer (no subcommand), `grokflow run` and `grokflow presets`.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+use grokflow_core::experiment_file::ExperimentSpec;
 use grokflow_core::{
     Activation, Config, ConfigError, FIG1A_SMALL, FIG1B_SMALL, FIG2_SMALL, FIG3_SMALL, Integrator,
-    Loss, PRESETS, Preset, SPARSE_REG_SMALL, Task, Truth, preset,
+    Loss, PRESETS, Precision, Preset, SPARSE_REG_SMALL, Task, Truth, preset,
 };
 
 /// grokflow: watch homogeneous networks grok, measure when, and check it against ln α / λ.
+///
+/// Without a subcommand it opens the explorer.
 #[derive(Debug, Parser)]
-#[command(name = "grokflow", version, arg_required_else_help = true)]
+#[command(name = "grokflow", version)]
 pub struct Cli {
-    /// What to do.
+    /// What to do (default: open the explorer).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Explorer: start with this preset.
+    #[arg(long, value_parser = parse_preset)]
+    pub preset: Option<&'static Preset>,
+    /// Explorer: run the preset to its end in a real window, save a PNG of the window here,
+    /// and exit.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
 }
 
 /// Subcommands.
@@ -27,22 +37,16 @@ pub enum Command {
     Presets,
 }
 
-/// Number format the dynamics run in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Precision {
-    /// IEEE single precision (the paper's).
-    F32,
-    /// IEEE double precision (the reference).
-    F64,
-}
-
 /// Flags of `grokflow run`. Every experiment flag overrides the preset's value.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Start from a named preset (see `grokflow presets`); default: the small preset of
     /// `--task`, or fig1a-small.
-    #[arg(long, value_parser = parse_preset)]
+    #[arg(long, value_parser = parse_preset, conflicts_with = "config")]
     pub preset: Option<&'static Preset>,
+    /// Start from a saved experiment (the explorer's "Save"); flags still override it.
+    #[arg(long, value_parser = parse_experiment_file)]
+    pub config: Option<ExperimentSpec>,
     /// Task: sparse-cls, misgrok, sparse-reg, matrix-completion or mod-add.
     #[arg(long, value_parser = parse_task)]
     pub task: Option<Task>,
@@ -108,9 +112,9 @@ pub struct RunArgs {
     /// Seed of all random draws.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Number format of the dynamics.
-    #[arg(long, value_enum, default_value_t = Precision::F32)]
-    pub precision: Precision,
+    /// Number format of the dynamics: f32 (default) or f64.
+    #[arg(long, value_parser = parse_precision)]
+    pub precision: Option<Precision>,
     /// Write the trajectory (one row per grid time) to this CSV file.
     #[arg(long)]
     pub csv: Option<PathBuf>,
@@ -143,11 +147,13 @@ impl RunArgs {
     /// The preset's configuration with every given flag applied, not yet validated (a data
     /// file still has to supply the sizes).
     pub fn template(&self) -> Config {
-        let start = self
-            .preset
-            .or_else(|| self.task.map(small_preset))
-            .unwrap_or(&FIG1A_SMALL);
-        let mut c = start.config;
+        let mut c = match (&self.config, self.preset) {
+            (Some(spec), _) => spec.config,
+            (None, Some(p)) => p.config,
+            (None, None) => self
+                .task
+                .map_or(FIG1A_SMALL.config, |t| small_preset(t).config),
+        };
         set(&mut c.task, self.task);
         set(&mut c.d, self.d);
         set(&mut c.n, self.n);
@@ -185,6 +191,13 @@ impl RunArgs {
     /// The preset's name, or "custom" when none was given.
     pub fn preset_name(&self) -> &'static str {
         self.preset.map_or("custom", |p| p.name)
+    }
+
+    /// The number format: the flag, else the saved experiment's, else f32.
+    pub fn precision(&self) -> Precision {
+        self.precision
+            .or(self.config.map(|spec| spec.precision))
+            .unwrap_or_default()
     }
 }
 
@@ -228,6 +241,15 @@ fn parse_loss(s: &str) -> Result<Loss, String> {
 
 fn parse_integrator(s: &str) -> Result<Integrator, String> {
     Integrator::from_name(s).ok_or_else(|| one_of(Integrator::ALL.map(Integrator::name)))
+}
+
+fn parse_precision(s: &str) -> Result<Precision, String> {
+    Precision::from_name(s).ok_or_else(|| one_of(Precision::ALL.map(Precision::name)))
+}
+
+fn parse_experiment_file(path: &str) -> Result<ExperimentSpec, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    ExperimentSpec::from_json(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 fn parse_truth(s: &str) -> Result<Truth, String> {

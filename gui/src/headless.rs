@@ -5,16 +5,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use grokflow_core::experiment::{Experiment, ExperimentError, Summary};
 use grokflow_core::file_data::DataFile;
-use grokflow_core::{LogGrid, Loss, Metrics, ModelKind, Scalar, reference};
+use grokflow_core::{LogGrid, Loss, Metrics, ModelKind, Precision, Scalar, reference};
 
-use crate::cli::{Precision, RunArgs, flag_error};
+use crate::cli::{RunArgs, flag_error};
 use crate::progress::Progress;
 use crate::summary;
 use crate::trajectory_csv::TrajectoryCsv;
 
 /// Runs `args` to the end (or until `stop` is set) and prints the summary on stdout.
 pub fn run(args: &RunArgs, stop: &AtomicBool) -> Result<Summary, String> {
-    let summary = match args.precision {
+    let summary = match args.precision() {
         Precision::F32 => drive(args, experiment::<f32>(args)?, stop)?,
         Precision::F64 => drive(args, experiment::<f64>(args)?, stop)?,
     };

@@ -47,6 +47,15 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        None => ExitCode::SUCCESS,
+        None => match grokflow::app::run_native(cli.preset, cli.screenshot) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot open the explorer window: {e}");
+                eprintln!(
+                    "(it needs a display; for headless use try `grokflow run --preset fig1a-small`)"
+                );
+                ExitCode::FAILURE
+            }
+        },
     }
 }

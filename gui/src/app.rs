@@ -1,0 +1,621 @@
+//! The explorer: a form on the left, the trajectory (or the parameters, or a phase diagram)
+//! in the middle, the run on a background thread.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use egui::{Color32, ColorImage, RichText, Ui};
+use grokflow_core::experiment_file::ExperimentSpec;
+use grokflow_core::{PRESETS, Precision, Preset, Status, preset};
+use serde::{Deserialize, Serialize};
+
+use crate::files::{save_png, write_atomically};
+use crate::form::Form;
+use crate::phase_view::{self, Sweep, SweepAction, SweepSettings};
+use crate::run_data::RunData;
+use crate::worker::{Control, Worker};
+use crate::{plots, trajectory_csv, weights_view};
+
+/// Colours of the live run and the pinned ones.
+const PALETTE: [Color32; 6] = [
+    Color32::from_rgb(90, 160, 255),
+    Color32::from_rgb(240, 120, 80),
+    Color32::from_rgb(120, 200, 110),
+    Color32::from_rgb(200, 120, 220),
+    Color32::from_rgb(230, 200, 80),
+    Color32::from_rgb(80, 200, 200),
+];
+
+/// Which view fills the middle of the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum View {
+    /// Metrics against log-time.
+    #[default]
+    Curves,
+    /// The parameters.
+    Weights,
+    /// The (α, λ) sweep.
+    PhaseDiagram,
+}
+
+/// Everything kept between launches.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct State {
+    /// The experiment form.
+    pub form: Form,
+    /// The middle view.
+    pub view: View,
+    /// Records per second, or None for as fast as possible.
+    pub pace: Option<f64>,
+    /// Where experiments are saved and loaded.
+    pub experiment_path: String,
+    /// Where the trajectory CSV and the plot PNG go (extension replaced).
+    pub export_path: String,
+    /// The phase-diagram grid.
+    pub sweep: SweepSettings,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            form: Form::default(),
+            view: View::Curves,
+            pace: None,
+            experiment_path: "grokflow-experiment.json".to_owned(),
+            export_path: "grokflow-run".to_owned(),
+            sweep: SweepSettings::default(),
+        }
+    }
+}
+
+/// What the user asked for this frame, applied after drawing.
+#[must_use]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Start the form's experiment.
+    Run,
+    /// Pause or resume the live run.
+    Pause(bool),
+    /// One step of the paused run.
+    Step,
+    /// Drop the live run.
+    Reset,
+    /// Keep the live run's curves for comparison.
+    Pin,
+    /// Drop the pinned runs.
+    ClearPinned,
+    /// Fill the form from a preset.
+    LoadPreset(&'static Preset),
+    /// Write the form to the experiment file.
+    Save,
+    /// Read the form from the experiment file.
+    Load,
+    /// Write the live run's trajectory as CSV.
+    ExportCsv,
+    /// Write a PNG of the window.
+    ExportPng,
+    /// Change the pace of the live run.
+    Pace(Option<f64>),
+    /// Start or cancel the phase diagram.
+    Sweep(SweepAction),
+}
+
+/// A pending "save the window as PNG".
+struct Capture {
+    path: PathBuf,
+    image: Receiver<Arc<ColorImage>>,
+    exit_after: bool,
+}
+
+/// `grokflow --screenshot`: run to the end, then capture and quit.
+struct ScreenshotJob {
+    path: PathBuf,
+    finished_frames: u32,
+    deadline: Instant,
+}
+
+/// The eframe application.
+pub struct ExplorerApp {
+    /// Persisted settings.
+    pub state: State,
+    live: Option<(RunData, Worker)>,
+    pinned: Vec<RunData>,
+    sweep: Option<Sweep>,
+    message: Option<(String, bool)>,
+    capture: Option<Capture>,
+    screenshot: Option<ScreenshotJob>,
+    ctx: egui::Context,
+}
+
+impl ExplorerApp {
+    /// The app with saved settings (if any), optionally starting from `preset`; with
+    /// `screenshot`, it runs the preset at full speed, saves a PNG there and closes.
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        start: Option<&'static Preset>,
+        screenshot: Option<PathBuf>,
+    ) -> Self {
+        let mut state: State = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        if let Some(p) = start {
+            state.form = Form::from_config(&p.config, Precision::F32, p.name);
+        }
+        let mut app = Self {
+            state,
+            live: None,
+            pinned: Vec::new(),
+            sweep: None,
+            message: None,
+            capture: None,
+            screenshot: None,
+            ctx: cc.egui_ctx.clone(),
+        };
+        if let Some(path) = screenshot {
+            app.state.pace = None;
+            app.state.view = View::Curves;
+            app.screenshot = Some(ScreenshotJob {
+                path,
+                finished_frames: 0,
+                deadline: Instant::now() + Duration::from_secs(600),
+            });
+            app.apply(Command::Run);
+        }
+        app
+    }
+
+    /// The live run, if any.
+    pub fn live_run(&self) -> Option<&RunData> {
+        self.live.as_ref().map(|(run, _)| run)
+    }
+
+    /// The status-bar message and whether it is an error.
+    pub fn message(&self) -> Option<(&str, bool)> {
+        self.message.as_ref().map(|(m, e)| (m.as_str(), *e))
+    }
+
+    fn say(&mut self, text: impl Into<String>, error: bool) {
+        self.message = Some((text.into(), error));
+    }
+
+    fn apply(&mut self, command: Command) {
+        match command {
+            Command::Run => match self.state.form.parse() {
+                Ok((config, precision)) => {
+                    let color = PALETTE[0];
+                    let ctx = self.ctx.clone();
+                    let worker =
+                        Worker::start(config, precision, false, self.state.pace, move || {
+                            ctx.request_repaint();
+                        });
+                    self.live = Some((RunData::new(config, precision, color), worker));
+                    self.message = None;
+                }
+                Err(errors) => {
+                    let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+                    self.say(format!("Fix {} first", fields.join(", ")), true);
+                }
+            },
+            Command::Pause(paused) => {
+                if let Some((_, worker)) = &self.live {
+                    worker.send(Control::Pause(paused));
+                }
+                if let Some((run, _)) = &mut self.live {
+                    run.note = paused.then(|| "paused".to_owned());
+                }
+            }
+            Command::Step => {
+                if let Some((_, worker)) = &self.live {
+                    worker.send(Control::Step);
+                }
+            }
+            Command::Reset => self.live = None,
+            Command::Pin => {
+                if let Some((run, _)) = &self.live {
+                    let mut pinned = run.clone();
+                    pinned.color = PALETTE[1 + self.pinned.len() % (PALETTE.len() - 1)];
+                    self.pinned.push(pinned);
+                }
+            }
+            Command::ClearPinned => self.pinned.clear(),
+            Command::LoadPreset(p) => {
+                let precision = self.state.form.parse().map_or(Precision::F32, |(_, p)| p);
+                self.state.form = Form::from_config(&p.config, precision, p.name);
+            }
+            Command::Save => self.save_experiment(),
+            Command::Load => self.load_experiment(),
+            Command::ExportCsv => self.export_csv(),
+            Command::ExportPng => {
+                let path = PathBuf::from(&self.state.export_path).with_extension("png");
+                self.capture_window(path, false);
+            }
+            Command::Pace(pace) => {
+                self.state.pace = pace;
+                if let Some((_, worker)) = &self.live {
+                    worker.send(Control::Pace(pace));
+                }
+            }
+            Command::Sweep(SweepAction::Start) => match self.state.form.parse() {
+                Ok((config, _)) => {
+                    self.sweep = Some(Sweep::start(config, &self.state.sweep));
+                }
+                Err(_) => self.say("Fix the form first: the sweep starts from it", true),
+            },
+            Command::Sweep(SweepAction::Cancel) => {
+                if let Some(s) = &self.sweep {
+                    s.cancel();
+                }
+            }
+            Command::Sweep(SweepAction::None) => {}
+        }
+    }
+
+    fn save_experiment(&mut self) {
+        let path = PathBuf::from(&self.state.experiment_path);
+        match self.state.form.parse() {
+            Ok((config, precision)) => {
+                let text = ExperimentSpec { config, precision }.to_json();
+                match write_atomically(&path, text.as_bytes()) {
+                    Ok(()) => self.say(
+                        format!(
+                            "Saved {} (reproduce with `grokflow run --config {}`)",
+                            path.display(),
+                            path.display()
+                        ),
+                        false,
+                    ),
+                    Err(e) => self.say(format!("Cannot write {}: {e}", path.display()), true),
+                }
+            }
+            Err(_) => self.say("Fix the form first: only valid experiments are saved", true),
+        }
+    }
+
+    fn load_experiment(&mut self) {
+        let path = PathBuf::from(&self.state.experiment_path);
+        let loaded = std::fs::read_to_string(&path)
+            .map_err(|e| format!("Cannot read {}: {e}", path.display()))
+            .and_then(|text| {
+                ExperimentSpec::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+            });
+        match loaded {
+            Ok(spec) => {
+                self.state.form = Form::from_config(&spec.config, spec.precision, "custom");
+                self.say(format!("Loaded {}", path.display()), false);
+            }
+            // The form is left as it was: nothing is lost.
+            Err(e) => self.say(e, true),
+        }
+    }
+
+    fn export_csv(&mut self) {
+        let Some(run) = self.live_run() else {
+            self.say("No run to export", true);
+            return;
+        };
+        let path = PathBuf::from(&self.state.export_path).with_extension("csv");
+        let mut text = trajectory_csv::HEADER.join(",");
+        text.push('\n');
+        for m in &run.records {
+            text.push_str(&trajectory_csv::row(m).join(","));
+            text.push('\n');
+        }
+        let count = run.records.len();
+        match write_atomically(&path, text.as_bytes()) {
+            Ok(()) => self.say(format!("Wrote {count} rows to {}", path.display()), false),
+            Err(e) => self.say(format!("Cannot write {}: {e}", path.display()), true),
+        }
+    }
+
+    fn capture_window(&mut self, path: PathBuf, exit_after: bool) {
+        let (tx, rx) = mpsc::channel();
+        let ctx = self.ctx.clone();
+        self.ctx.request_screenshot(move |image| {
+            let _ = tx.send(image);
+            ctx.request_repaint();
+        });
+        self.capture = Some(Capture {
+            path,
+            image: rx,
+            exit_after,
+        });
+    }
+
+    /// Receives worker and sweep results, finishes captures, drives `--screenshot`.
+    fn poll(&mut self, ctx: &egui::Context) {
+        if let Some((run, worker)) = &mut self.live {
+            for update in worker.drain() {
+                run.apply(update);
+            }
+        }
+        if let Some(sweep) = &mut self.sweep {
+            sweep.poll();
+            if sweep.is_running() {
+                ctx.request_repaint_after(Duration::from_millis(200));
+            }
+        }
+        if let Some(capture) = &self.capture
+            && let Ok(image) = capture.image.try_recv()
+        {
+            let (path, exit) = (capture.path.clone(), capture.exit_after);
+            self.capture = None;
+            match save_png(&image, &path) {
+                Ok(()) => self.say(format!("Saved {}", path.display()), false),
+                Err(e) => self.say(e, true),
+            }
+            if exit {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+        let finished = self
+            .live_run()
+            .is_some_and(|r| r.status.is_terminal() || r.error.is_some());
+        if let Some(job) = &mut self.screenshot {
+            if finished {
+                job.finished_frames += 1;
+            }
+            // A few frames after the end, so the plots show the final state.
+            if job.finished_frames == 5 || Instant::now() > job.deadline {
+                let path = job.path.clone();
+                self.screenshot = None;
+                self.capture_window(path, true);
+            }
+            ctx.request_repaint();
+        }
+    }
+
+    fn controls(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
+        ui.horizontal(|ui| {
+            ui.label("Preset");
+            egui::ComboBox::from_id_salt("preset")
+                .selected_text(self.state.form.preset.clone())
+                .show_ui(ui, |ui| {
+                    for p in &PRESETS {
+                        if ui
+                            .selectable_label(self.state.form.preset == p.name, p.name)
+                            .clicked()
+                        {
+                            commands.push(Command::LoadPreset(p));
+                        }
+                    }
+                });
+        });
+        if let Some(p) = preset(&self.state.form.preset) {
+            egui::CollapsingHeader::new("What am I looking at?")
+                .default_open(true)
+                .show(ui, |ui| {
+                    ui.label(for_display(p.description));
+                    ui.label(RichText::new(for_display(p.look_for)).italics());
+                });
+        }
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .max_height(ui.available_height() - 260.0)
+            .show(ui, |ui| {
+                self.state.form.show(ui);
+            });
+        ui.separator();
+        let errors = self.state.form.parse().err();
+        ui.horizontal_wrapped(|ui| {
+            let run = ui
+                .add_enabled(errors.is_none(), egui::Button::new("Run"))
+                .on_disabled_hover_text("Some values are invalid: see the red notes");
+            if run.clicked() {
+                commands.push(Command::Run);
+            }
+            let live = self.live_run();
+            let running = live.is_some_and(|r| !r.status.is_terminal());
+            let paused = live.is_some_and(|r| r.note.as_deref() == Some("paused"));
+            if ui
+                .add_enabled(running && !paused, egui::Button::new("Pause"))
+                .clicked()
+            {
+                commands.push(Command::Pause(true));
+            }
+            if ui
+                .add_enabled(running && paused, egui::Button::new("Resume"))
+                .clicked()
+            {
+                commands.push(Command::Pause(false));
+            }
+            if ui
+                .add_enabled(running && paused, egui::Button::new("Step"))
+                .clicked()
+            {
+                commands.push(Command::Step);
+            }
+            if ui
+                .add_enabled(live.is_some(), egui::Button::new("Reset"))
+                .clicked()
+            {
+                commands.push(Command::Reset);
+            }
+            if ui
+                .add_enabled(live.is_some(), egui::Button::new("Pin"))
+                .on_hover_text("Keep this run's curves to compare with the next")
+                .clicked()
+            {
+                commands.push(Command::Pin);
+            }
+            if ui
+                .add_enabled(!self.pinned.is_empty(), egui::Button::new("Clear pinned"))
+                .clicked()
+            {
+                commands.push(Command::ClearPinned);
+            }
+        });
+        ui.horizontal(|ui| {
+            let mut unlimited = self.state.pace.is_none();
+            let mut rate = self.state.pace.unwrap_or(20.0);
+            let before = (unlimited, rate);
+            ui.checkbox(&mut unlimited, "Full speed");
+            ui.add_enabled(
+                !unlimited,
+                egui::Slider::new(&mut rate, 1.0..=200.0)
+                    .logarithmic(true)
+                    .text("records/s"),
+            );
+            if (unlimited, rate) != before {
+                commands.push(Command::Pace((!unlimited).then_some(rate)));
+            }
+        });
+        self.status(ui);
+        commands
+    }
+
+    fn status(&self, ui: &mut Ui) {
+        let Some(run) = self.live_run() else { return };
+        if let Some(error) = &run.error {
+            ui.label(RichText::new(format!("Could not start: {error}")).color(Color32::LIGHT_RED));
+            return;
+        }
+        let state = match (run.note.as_deref(), run.status) {
+            (Some(note), _) => note.to_owned(),
+            (None, Status::Running) => "running".to_owned(),
+            (None, Status::Finished) => "finished".to_owned(),
+            (None, Status::Stopped) => "stopped".to_owned(),
+            (None, Status::Diverged { reason, t }) => format!("DIVERGED at t = {t:.4}: {reason}"),
+        };
+        let color = if matches!(run.status, Status::Diverged { .. }) {
+            Color32::LIGHT_RED
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(RichText::new(format!("Status: {state}")).color(color));
+        let time = |x: Option<f64>| match x {
+            Some(l) if l.is_finite() && l > 6.0 => format!("10^{l:.2}"),
+            Some(l) if l.is_finite() => format!("{:.4}", 10f64.powf(l)),
+            Some(_) => "0".to_owned(),
+            None => "—".to_owned(),
+        };
+        ui.label(format!(
+            "t = {}   steps = {}",
+            time(run.log10_t()),
+            run.steps
+        ));
+        let t = run.transitions;
+        ui.label(format!(
+            "t_fit {}   t_grok {}   t_drop {}   ln α/λ {}",
+            time(t.log10_t_fit),
+            time(t.log10_t_grok),
+            time(t.log10_t_drop),
+            time(run.config.t_predicted().map(f64::log10)),
+        ));
+        if let Some(m) = run.records.last() {
+            let acc = |a: Option<f64>| a.map_or("—".to_owned(), |a| format!("{a:.3}"));
+            ui.label(format!(
+                "train acc {}  test acc {}  test loss {:.3e}",
+                acc(m.train_acc),
+                acc(m.test_acc),
+                m.test_loss
+            ));
+        }
+    }
+
+    fn menu(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
+        ui.horizontal_wrapped(|ui| {
+            for (view, name) in [
+                (View::Curves, "Curves"),
+                (View::Weights, "Weights"),
+                (View::PhaseDiagram, "Phase diagram"),
+            ] {
+                ui.selectable_value(&mut self.state.view, view, name);
+            }
+            ui.separator();
+            ui.label("Experiment file");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.state.experiment_path).desired_width(180.0),
+            );
+            if ui.button("Save").clicked() {
+                commands.push(Command::Save);
+            }
+            if ui.button("Load").clicked() {
+                commands.push(Command::Load);
+            }
+            ui.separator();
+            ui.label("Export to");
+            ui.add(egui::TextEdit::singleline(&mut self.state.export_path).desired_width(140.0));
+            if ui.button("CSV").clicked() {
+                commands.push(Command::ExportCsv);
+            }
+            if ui.button("PNG").clicked() {
+                commands.push(Command::ExportPng);
+            }
+        });
+        if let Some((text, error)) = &self.message {
+            let color = if *error {
+                Color32::LIGHT_RED
+            } else {
+                ui.visuals().text_color()
+            };
+            ui.label(RichText::new(text).color(color));
+        }
+        commands
+    }
+}
+
+impl eframe::App for ExplorerApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.poll(&ctx);
+        let mut commands = Vec::new();
+        egui::Panel::top("menu").show(ui, |ui| commands.extend(self.menu(ui)));
+        egui::Panel::left("controls")
+            .default_size(360.0)
+            .show(ui, |ui| commands.extend(self.controls(ui)));
+        egui::CentralPanel::default().show(ui, |ui| match self.state.view {
+            View::Curves => {
+                let mut runs: Vec<&RunData> = self.live_run().into_iter().collect();
+                runs.extend(self.pinned.iter());
+                if runs.is_empty() {
+                    ui.label("Press Run to start the experiment in the form.");
+                } else {
+                    plots::show(ui, &runs);
+                }
+            }
+            View::Weights => {
+                weights_view::show(ui, self.live_run().and_then(|r| r.weights.as_ref()));
+            }
+            View::PhaseDiagram => {
+                let action = phase_view::show(ui, &mut self.state.sweep, self.sweep.as_ref());
+                commands.push(Command::Sweep(action));
+            }
+        });
+        for command in commands {
+            self.apply(command);
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}
+
+/// Replaces characters the bundled fonts lack (the double bar of a norm).
+fn for_display(text: &str) -> String {
+    text.replace('‖', "|")
+}
+
+/// Opens the explorer window.
+pub fn run_native(start: Option<&'static Preset>, screenshot: Option<PathBuf>) -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1440.0, 900.0])
+            .with_title("grokflow"),
+        renderer: eframe::Renderer::Glow,
+        // A screenshot run must not read or overwrite the user's saved settings.
+        persist_window: screenshot.is_none(),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "grokflow",
+        options,
+        Box::new(move |cc| Ok(Box::new(ExplorerApp::new(cc, start, screenshot)))),
+    )
+}
