@@ -205,7 +205,7 @@ impl ExplorerApp {
                     worker.send(Control::Pause(paused));
                 }
                 if let Some((run, _)) = &mut self.live {
-                    run.note = paused.then(|| "paused".to_owned());
+                    run.paused = paused;
                 }
             }
             Command::Step => {
@@ -371,7 +371,7 @@ impl ExplorerApp {
     fn controls(&mut self, ui: &mut Ui) -> Vec<Command> {
         let mut commands = Vec::new();
         ui.horizontal(|ui| {
-            ui.label("Preset");
+            let label_id = ui.label("Preset").id;
             egui::ComboBox::from_id_salt("preset")
                 .selected_text(self.state.form.preset.clone())
                 .show_ui(ui, |ui| {
@@ -383,7 +383,9 @@ impl ExplorerApp {
                             commands.push(Command::LoadPreset(p));
                         }
                     }
-                });
+                })
+                .response
+                .labelled_by(label_id);
         });
         if let Some(p) = preset(&self.state.form.preset) {
             egui::CollapsingHeader::new("What am I looking at?")
@@ -410,7 +412,7 @@ impl ExplorerApp {
             }
             let live = self.live_run();
             let running = live.is_some_and(|r| !r.status.is_terminal());
-            let paused = live.is_some_and(|r| r.note.as_deref() == Some("paused"));
+            let paused = live.is_some_and(|r| r.paused);
             if ui
                 .add_enabled(running && !paused, egui::Button::new("Pause"))
                 .clicked()
@@ -476,6 +478,7 @@ impl ExplorerApp {
         }
         let state = match (run.note.as_deref(), run.status) {
             (Some(note), _) => note.to_owned(),
+            (None, Status::Running) if run.paused => "paused".to_owned(),
             (None, Status::Running) => "running".to_owned(),
             (None, Status::Finished) => "finished".to_owned(),
             (None, Status::Stopped) => "stopped".to_owned(),
@@ -528,10 +531,11 @@ impl ExplorerApp {
                 ui.selectable_value(&mut self.state.view, view, name);
             }
             ui.separator();
-            ui.label("Experiment file");
+            let label_id = ui.label("Experiment file").id;
             ui.add(
                 egui::TextEdit::singleline(&mut self.state.experiment_path).desired_width(180.0),
-            );
+            )
+            .labelled_by(label_id);
             if ui.button("Save").clicked() {
                 commands.push(Command::Save);
             }
@@ -539,8 +543,9 @@ impl ExplorerApp {
                 commands.push(Command::Load);
             }
             ui.separator();
-            ui.label("Export to");
-            ui.add(egui::TextEdit::singleline(&mut self.state.export_path).desired_width(140.0));
+            let label_id = ui.label("Export to").id;
+            ui.add(egui::TextEdit::singleline(&mut self.state.export_path).desired_width(140.0))
+                .labelled_by(label_id);
             if ui.button("CSV").clicked() {
                 commands.push(Command::ExportCsv);
             }

@@ -365,25 +365,27 @@ impl Form {
 }
 
 fn combo(ui: &mut Ui, label: &str, value: &mut String, options: &[&'static str]) {
-    ui.label(label);
-    egui::ComboBox::from_id_salt(label)
+    let label_id = ui.label(label).id;
+    egui::ComboBox::from_id_salt(label_id)
         .selected_text(value.as_str())
         .show_ui(ui, |ui| {
             for option in options {
                 ui.selectable_value(value, (*option).to_owned(), *option);
             }
-        });
+        })
+        .response
+        .labelled_by(label_id);
 }
 
 fn text(ui: &mut Ui, field: &str, label: &str, value: &mut String, error: Option<String>) {
-    ui.label(label).on_hover_text(field);
+    let label_id = ui.label(label).on_hover_text(field).id;
     ui.vertical(|ui| {
         ui.add(
             egui::TextEdit::singleline(value)
                 .desired_width(110.0)
                 .id_salt(field),
         )
-        .labelled_by(ui.label("").id);
+        .labelled_by(label_id);
         if let Some(message) = error {
             ui.label(RichText::new(message).color(Color32::LIGHT_RED).small());
         }
@@ -400,20 +402,21 @@ fn log_slider(
     range: std::ops::RangeInclusive<f64>,
     error: Option<String>,
 ) {
-    ui.label(label).on_hover_text(field);
+    let label_id = ui.label(label).on_hover_text(field).id;
     ui.vertical(|ui| {
         ui.horizontal(|ui| {
             ui.add(
                 egui::TextEdit::singleline(value)
                     .desired_width(80.0)
                     .id_salt(field),
-            );
+            )
+            .labelled_by(label_id);
             let mut x = value.trim().parse::<f64>().unwrap_or(*range.start());
             let slider = egui::Slider::new(&mut x, range)
                 .logarithmic(true)
                 .smallest_positive(1e-6)
                 .show_value(false);
-            if ui.add(slider).changed() {
+            if ui.add(slider).labelled_by(label_id).changed() {
                 *value = format!("{}", round_significant(x, 3));
             }
         });

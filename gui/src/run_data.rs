@@ -28,6 +28,8 @@ pub struct RunData {
     pub weights: Option<Weights>,
     /// What the worker is doing when it is not stepping.
     pub note: Option<String>,
+    /// Paused by the user.
+    pub paused: bool,
     /// Why the run could not start.
     pub error: Option<String>,
 }
@@ -46,6 +48,7 @@ impl RunData {
             steps: 0,
             weights: None,
             note: None,
+            paused: false,
             error: None,
         }
     }

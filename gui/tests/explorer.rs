@@ -1,0 +1,166 @@
+//! The explorer driven as a user would: widgets found by role and label, no GPU needed.
+
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use grokflow::app::ExplorerApp;
+use grokflow::form::Form;
+use grokflow_core::{Config, Precision, Status};
+
+/// A run small enough to finish in well under a second.
+fn small() -> Config {
+    Config {
+        d: 64,
+        n: 16,
+        n_test: 64,
+        t_max: 100.0,
+        ..Config::default()
+    }
+}
+
+fn harness() -> Harness<'static, ExplorerApp> {
+    let mut harness = Harness::builder()
+        .with_size([1440.0, 900.0])
+        .build_eframe(|cc| ExplorerApp::new(cc, None, None));
+    harness.state_mut().state.form = Form::from_config(&small(), Precision::F32, "custom");
+    harness.run_steps(2);
+    harness
+}
+
+/// Steps frames until `done` or the deadline.
+fn wait_for(harness: &mut Harness<'static, ExplorerApp>, done: impl Fn(&ExplorerApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run_steps(2);
+}
+
+#[test]
+fn run_button_starts_a_run_that_finishes_with_records() {
+    let mut harness = harness();
+    harness.get_by_role_and_label(Role::Button, "Run").click();
+    harness.run_steps(1);
+    wait_for(&mut harness, |app| {
+        app.live_run().is_some_and(|r| r.status == Status::Finished)
+    });
+    let run = harness.state().live_run().expect("live run");
+    // t = 0 plus 20 records per decade from 0.01 to 100.
+    assert_eq!(run.records.len(), 82);
+    assert!(run.records.iter().all(|m| m.is_finite()));
+    harness.get_by_label("Status: finished");
+}
+
+#[test]
+fn a_typed_bad_value_is_shown_next_to_its_field_and_never_applied() {
+    let mut harness = harness();
+    let alpha = harness.get_by_role_and_label(Role::TextInput, "Init scale α");
+    alpha.focus();
+    alpha.type_text("x");
+    harness.run_steps(2);
+    harness.get_by_label_contains("\"128x\" is not a number");
+    assert!(harness.state().state.form.parse().is_err());
+    // Run is disabled, and clicking it starts nothing.
+    harness.get_by_role_and_label(Role::Button, "Run").click();
+    harness.run_steps(2);
+    assert!(harness.state().live_run().is_none());
+}
+
+#[test]
+fn pause_and_step_control_the_run() {
+    let mut harness = harness();
+    // Five records a second: the run is still going when we pause it.
+    harness.state_mut().state.pace = Some(5.0);
+    harness.get_by_role_and_label(Role::Button, "Run").click();
+    wait_for(&mut harness, |app| {
+        app.live_run().is_some_and(|r| r.steps > 0)
+    });
+    harness.get_by_role_and_label(Role::Button, "Pause").click();
+    harness.run_steps(3);
+    std::thread::sleep(Duration::from_millis(100));
+    harness.run_steps(2);
+    let paused_at = harness.state().live_run().expect("run").steps;
+    std::thread::sleep(Duration::from_millis(100));
+    harness.run_steps(2);
+    assert_eq!(harness.state().live_run().expect("run").steps, paused_at);
+    harness.get_by_role_and_label(Role::Button, "Step").click();
+    wait_for(&mut harness, |app| {
+        app.live_run().is_some_and(|r| r.steps == paused_at + 1)
+    });
+}
+
+fn temp_file(name: &str, content: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("grokflow-explorer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn loading_a_broken_or_newer_file_explains_and_keeps_the_form() {
+    let cases = [
+        (
+            "broken.json",
+            "{ not json",
+            "not a grokflow experiment file",
+        ),
+        (
+            "newer.json",
+            r#"{"format":"grokflow-experiment","version":9,"config":{}}"#,
+            "version 9",
+        ),
+    ];
+    for (name, content, needle) in cases {
+        let mut harness = harness();
+        let before = harness.state().state.form.clone();
+        harness.state_mut().state.experiment_path = temp_file(name, content);
+        harness.get_by_role_and_label(Role::Button, "Load").click();
+        harness.run_steps(2);
+        let (message, error) = harness.state().message().expect("a message");
+        assert!(error && message.contains(needle), "{message}");
+        assert_eq!(harness.state().state.form, before);
+    }
+}
+
+#[test]
+fn save_then_load_restores_the_experiment() {
+    let mut harness = harness();
+    let path = temp_file("saved.json", "");
+    harness.state_mut().state.experiment_path = path.clone();
+    harness.get_by_role_and_label(Role::Button, "Save").click();
+    harness.run_steps(2);
+    let saved = std::fs::read_to_string(&path).expect("saved file");
+    assert!(saved.contains("\"version\": 1"), "{saved}");
+    harness.state_mut().state.form = Form::default();
+    harness.get_by_role_and_label(Role::Button, "Load").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().state.form.parse(),
+        Ok((small(), Precision::F32))
+    );
+}
+
+#[test]
+fn pinning_keeps_a_run_for_comparison() {
+    let mut harness = harness();
+    harness.get_by_role_and_label(Role::Button, "Run").click();
+    wait_for(&mut harness, |app| {
+        app.live_run().is_some_and(|r| r.status == Status::Finished)
+    });
+    harness.get_by_role_and_label(Role::Button, "Pin").click();
+    harness.run_steps(1);
+    harness.get_by_role_and_label(Role::Button, "Run").click();
+    harness.run_steps(2);
+    // The pinned run's curves carry its label in every legend.
+    assert!(
+        !harness
+            .query_all_by_label_contains("α=128 λ=0.001")
+            .next()
+            .is_none()
+    );
+}
