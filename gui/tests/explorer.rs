@@ -158,9 +158,9 @@ fn pinning_keeps_a_run_for_comparison() {
     harness.run_steps(2);
     // The pinned run's curves carry its label in every legend.
     assert!(
-        !harness
+        harness
             .query_all_by_label_contains("α=128 λ=0.001")
             .next()
-            .is_none()
+            .is_some()
     );
 }
