@@ -11,6 +11,7 @@ use grokflow_core::experiment_file::ExperimentSpec;
 use grokflow_core::{PRESETS, Precision, Preset, Status, preset};
 use serde::{Deserialize, Serialize};
 
+use crate::display::for_display;
 use crate::files::{save_png, write_atomically};
 use crate::form::Form;
 use crate::phase_view::{self, Sweep, SweepAction, SweepSettings};
@@ -136,6 +137,7 @@ impl ExplorerApp {
     pub fn new(
         cc: &eframe::CreationContext<'_>,
         start: Option<&'static Preset>,
+        view: Option<View>,
         screenshot: Option<PathBuf>,
     ) -> Self {
         let mut state: State = cc
@@ -155,9 +157,11 @@ impl ExplorerApp {
             screenshot: None,
             ctx: cc.egui_ctx.clone(),
         };
+        if let Some(view) = view {
+            app.state.view = view;
+        }
         if let Some(path) = screenshot {
             app.state.pace = None;
-            app.state.view = View::Curves;
             app.screenshot = Some(ScreenshotJob {
                 path,
                 finished_frames: 0,
@@ -602,13 +606,12 @@ impl eframe::App for ExplorerApp {
     }
 }
 
-/// Replaces characters the bundled fonts lack (the double bar of a norm).
-fn for_display(text: &str) -> String {
-    text.replace('‖', "|")
-}
-
 /// Opens the explorer window.
-pub fn run_native(start: Option<&'static Preset>, screenshot: Option<PathBuf>) -> eframe::Result {
+pub fn run_native(
+    start: Option<&'static Preset>,
+    view: Option<View>,
+    screenshot: Option<PathBuf>,
+) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1440.0, 900.0])
@@ -621,6 +624,6 @@ pub fn run_native(start: Option<&'static Preset>, screenshot: Option<PathBuf>) -
     eframe::run_native(
         "grokflow",
         options,
-        Box::new(move |cc| Ok(Box::new(ExplorerApp::new(cc, start, screenshot)))),
+        Box::new(move |cc| Ok(Box::new(ExplorerApp::new(cc, start, view, screenshot)))),
     )
 }

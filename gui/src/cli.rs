@@ -25,6 +25,9 @@ pub struct Cli {
     /// and exit.
     #[arg(long)]
     pub screenshot: Option<PathBuf>,
+    /// Explorer: the view to open with: curves or weights.
+    #[arg(long, value_parser = parse_view)]
+    pub view: Option<crate::app::View>,
 }
 
 /// Subcommands.
@@ -241,6 +244,14 @@ fn parse_loss(s: &str) -> Result<Loss, String> {
 
 fn parse_integrator(s: &str) -> Result<Integrator, String> {
     Integrator::from_name(s).ok_or_else(|| one_of(Integrator::ALL.map(Integrator::name)))
+}
+
+fn parse_view(s: &str) -> Result<crate::app::View, String> {
+    match s {
+        "curves" => Ok(crate::app::View::Curves),
+        "weights" => Ok(crate::app::View::Weights),
+        _ => Err(one_of(["curves", "weights"])),
+    }
 }
 
 fn parse_precision(s: &str) -> Result<Precision, String> {

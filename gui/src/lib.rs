@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod display;
 pub mod files;
 pub mod form;
 pub mod headless;

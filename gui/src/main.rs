@@ -47,7 +47,7 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        None => match grokflow::app::run_native(cli.preset, cli.screenshot) {
+        None => match grokflow::app::run_native(cli.preset, cli.view, cli.screenshot) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: cannot open the explorer window: {e}");

@@ -18,27 +18,29 @@ pub fn show(ui: &mut Ui, weights: Option<&Weights>) {
                 "Effective weights w = u^L − v^L (stems; at most {MAX_STEMS}: the largest and an \
                  even sample) and the ground truth w* (circles)"
             ));
+            // Only the non-zero entries of w*, so a sparse truth does not hide w.
+            let support: Vec<[f64; 2]> = truth.iter().copied().filter(|p| p[1] != 0.0).collect();
             Plot::new("stems")
                 .height(height)
                 .legend(Legend::default())
                 .show(ui, |plot| {
                     plot.points(
-                        Points::new("w", PlotPoints::from(points.clone()))
-                            .stems(0.0)
-                            .radius(1.5)
-                            .color(Color32::from_rgb(90, 160, 255)),
-                    );
-                    plot.points(
-                        Points::new("w*", PlotPoints::from(truth.clone()))
+                        Points::new("w* (non-zero)", PlotPoints::from(support))
                             .shape(MarkerShape::Circle)
                             .filled(false)
-                            .radius(4.0)
+                            .radius(5.0)
                             .color(Color32::from_rgb(230, 120, 60)),
+                    );
+                    plot.points(
+                        Points::new("w", PlotPoints::from(points.clone()))
+                            .stems(0.0)
+                            .radius(2.0)
+                            .color(Color32::from_rgb(90, 160, 255)),
                     );
                 });
         }
         Weights::Matrix { d, w, truth } => {
-            ui.label("W = UUᵀ − VVᵀ (left) against the ground truth X* (right)");
+            ui.label("W = UU^T − VV^T (left) against the ground truth X* (right)");
             let (lo, hi) = range(w.iter().chain(truth.iter()));
             ui.columns(2, |columns| {
                 for (column, (name, values)) in columns.iter_mut().zip([("W", w), ("X*", truth)]) {
@@ -58,7 +60,7 @@ pub fn show(ui: &mut Ui, weights: Option<&Weights>) {
         }
         Weights::Layer { rows, cols, values } => {
             ui.label(format!(
-                "First-layer weights W₁: {rows} input units (one-hot a, then b) × {cols} hidden units"
+                "First-layer weights W1: {rows} input units (one-hot a, then b) × {cols} hidden units"
             ));
             let (lo, hi) = range(values.iter());
             Plot::new("layer").height(height).show(ui, |plot| {
@@ -66,7 +68,7 @@ pub fn show(ui: &mut Ui, weights: Option<&Weights>) {
                     Heatmap::new(values.clone(), *cols)
                         .range(lo, hi)
                         .show_labels(false)
-                        .name("W₁"),
+                        .name("W1"),
                 );
             });
         }

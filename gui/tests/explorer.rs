@@ -23,7 +23,7 @@ fn small() -> Config {
 fn harness() -> Harness<'static, ExplorerApp> {
     let mut harness = Harness::builder()
         .with_size([1440.0, 900.0])
-        .build_eframe(|cc| ExplorerApp::new(cc, None, None));
+        .build_eframe(|cc| ExplorerApp::new(cc, None, None, None));
     harness.state_mut().state.form = Form::from_config(&small(), Precision::F32, "custom");
     harness.run_steps(2);
     harness
