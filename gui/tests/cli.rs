@@ -1,0 +1,140 @@
+//! The `grokflow` binary as a script would use it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use grokflow_core::experiment_file::ExperimentSpec;
+use grokflow_core::{Config, Precision};
+
+fn grokflow(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grokflow"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("grokflow-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir.join(name)
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON object")
+}
+
+/// A saved experiment reproduces the run of the same flags exactly (every number bit for bit,
+/// wall time aside).
+#[test]
+fn a_saved_experiment_reproduces_the_run() {
+    let config = Config {
+        d: 500,
+        n: 64,
+        n_test: 1000,
+        lambda: 1e-2,
+        t_max: 1000.0,
+        ..Config::default()
+    };
+    let path = temp("experiment.json");
+    let spec = ExperimentSpec {
+        config,
+        precision: Precision::F64,
+    };
+    std::fs::write(&path, spec.to_json()).expect("write");
+    let from_file = json(&grokflow(&[
+        "run",
+        "--config",
+        path.to_str().expect("utf-8"),
+        "--json",
+        "--no-references",
+    ]));
+    let from_flags = json(&grokflow(&[
+        "run",
+        "--d",
+        "500",
+        "--n",
+        "64",
+        "--n-test",
+        "1000",
+        "--lambda",
+        "0.01",
+        "--t-max",
+        "1000",
+        "--precision",
+        "f64",
+        "--json",
+        "--no-references",
+    ]));
+    let strip = |mut v: serde_json::Value| {
+        let object = v.as_object_mut().expect("object");
+        object.remove("wall_s");
+        object.remove("preset");
+        v
+    };
+    assert_eq!(strip(from_file.clone()), strip(from_flags));
+    assert_eq!(from_file["precision"], "f64");
+    assert!(from_file["t_grok"].is_number());
+}
+
+#[test]
+fn bad_input_exits_2_and_names_the_problem() {
+    let newer = temp("newer.json");
+    std::fs::write(&newer, r#"{"format":"grokflow-experiment","version":99}"#).expect("write");
+    let cases: [(Vec<&str>, &str); 4] = [
+        (vec!["run", "--alpha", "-1"], "--alpha"),
+        (
+            vec!["run", "--config", newer.to_str().expect("utf-8")],
+            "version 99",
+        ),
+        (vec!["run", "--task", "mod-add", "--width", "0"], "--width"),
+        (vec!["run", "--data", "/nonexistent/x.csv"], "cannot read"),
+    ];
+    for (args, needle) in cases {
+        let out = grokflow(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn csv_has_the_documented_header_and_one_row_per_record() {
+    let csv = temp("trajectory.csv");
+    let summary = json(&grokflow(&[
+        "run",
+        "--d",
+        "64",
+        "--n",
+        "16",
+        "--n-test",
+        "32",
+        "--t-max",
+        "10",
+        "--csv",
+        csv.to_str().expect("utf-8"),
+        "--json",
+    ]));
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    assert!(header.starts_with(
+        "t,step,train_loss,train_acc,test_loss,test_acc,param_norm,cos_kernel,cos_rich"
+    ));
+    // t = 0 and 20 records per decade from 0.01 to 10.
+    assert_eq!(lines.count(), 62);
+    for key in [
+        "log10_t_fit",
+        "log10_t_grok",
+        "t_fit",
+        "t_grok",
+        "t_drop",
+        "diverged",
+    ] {
+        assert!(summary.get(key).is_some(), "missing {key}");
+    }
+}
