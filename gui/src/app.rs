@@ -128,6 +128,8 @@ pub struct ExplorerApp {
     message: Option<(String, bool)>,
     capture: Option<Capture>,
     screenshot: Option<ScreenshotJob>,
+    /// False for `--screenshot`, which must neither read nor overwrite the saved settings.
+    persist: bool,
     ctx: egui::Context,
 }
 
@@ -140,8 +142,10 @@ impl ExplorerApp {
         view: Option<View>,
         screenshot: Option<PathBuf>,
     ) -> Self {
+        let persist = screenshot.is_none();
         let mut state: State = cc
             .storage
+            .filter(|_| persist)
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
         if let Some(p) = start {
@@ -155,6 +159,7 @@ impl ExplorerApp {
             message: None,
             capture: None,
             screenshot: None,
+            persist,
             ctx: cc.egui_ctx.clone(),
         };
         if let Some(view) = view {
@@ -602,7 +607,9 @@ impl eframe::App for ExplorerApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+        if self.persist {
+            eframe::set_value(storage, eframe::APP_KEY, &self.state);
+        }
     }
 }
 
