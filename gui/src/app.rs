@@ -182,6 +182,11 @@ impl ExplorerApp {
         self.live.as_ref().map(|(run, _)| run)
     }
 
+    /// True while a phase-diagram sweep is running.
+    pub fn sweep_running(&self) -> bool {
+        self.sweep.as_ref().is_some_and(Sweep::is_running)
+    }
+
     /// The status-bar message and whether it is an error.
     pub fn message(&self) -> Option<(&str, bool)> {
         self.message.as_ref().map(|(m, e)| (m.as_str(), *e))

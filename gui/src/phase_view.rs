@@ -191,7 +191,8 @@ pub fn show(ui: &mut Ui, settings: &mut SweepSettings, sweep: Option<&Sweep>) ->
     });
     ui.horizontal_wrapped(|ui| {
         for outcome in Outcome::ALL {
-            ui.label(RichText::new("■").color(color(outcome)));
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, color(outcome));
             ui.label(outcome.name());
         }
     });

@@ -164,3 +164,98 @@ fn pinning_keeps_a_run_for_comparison() {
             .is_some()
     );
 }
+
+#[test]
+fn the_phase_diagram_runs_a_grid_and_can_be_cancelled() {
+    let mut harness = harness();
+    harness.state_mut().state.sweep = grokflow::phase_view::SweepSettings {
+        alpha: (2.0, 32.0, 2),
+        lambda: (1e-2, 3e-2, 2),
+        seeds: 1,
+    };
+    harness
+        .get_by_role_and_label(Role::Button, "Phase diagram")
+        .click();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::Button, "Run sweep")
+        .click();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while harness.query_by_label("4 of 4 runs").is_none() {
+        assert!(Instant::now() < deadline, "sweep did not finish");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // A large grid is cancelled long before it finishes.
+    harness.state_mut().state.sweep.alpha.2 = 32;
+    harness.state_mut().state.sweep.lambda.2 = 32;
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::Button, "Run sweep")
+        .click();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::Button, "Cancel sweep")
+        .click();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while harness.state().sweep_running() {
+        assert!(Instant::now() < deadline, "cancel did not stop the sweep");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(harness.query_by_label("1024 of 1024 runs").is_none());
+}
+
+#[test]
+fn every_model_draws_its_curves_and_weights() {
+    let configs = [
+        small(),
+        Config {
+            d: 8,
+            t_max: 50.0,
+            ..grokflow_core::FIG3_SMALL.config
+        }
+        .with_derived_sizes(),
+        Config {
+            d: 7,
+            width: 8,
+            t_max: 5.0,
+            ..grokflow_core::FIG2_SMALL.config
+        }
+        .with_derived_sizes(),
+    ];
+    for config in configs {
+        let mut harness = harness();
+        harness.state_mut().state.form = Form::from_config(&config, Precision::F64, "custom");
+        harness.run_steps(1);
+        harness.get_by_role_and_label(Role::Button, "Run").click();
+        wait_for(&mut harness, |app| {
+            app.live_run()
+                .is_some_and(|r| r.status == Status::Finished && r.weights.is_some())
+        });
+        harness
+            .get_by_role_and_label(Role::Button, "Weights")
+            .click();
+        harness.run_steps(3);
+        harness
+            .get_by_role_and_label(Role::Button, "Curves")
+            .click();
+        harness.run_steps(3);
+    }
+}
+
+#[test]
+fn csv_export_writes_every_record() {
+    let mut harness = harness();
+    harness.get_by_role_and_label(Role::Button, "Run").click();
+    wait_for(&mut harness, |app| {
+        app.live_run().is_some_and(|r| r.status == Status::Finished)
+    });
+    let base = temp_file("exported", "");
+    harness.state_mut().state.export_path = base.clone();
+    harness.get_by_role_and_label(Role::Button, "CSV").click();
+    harness.run_steps(2);
+    let text = std::fs::read_to_string(format!("{base}.csv")).expect("exported csv");
+    assert_eq!(text.lines().count(), 1 + 82);
+    assert!(text.starts_with("t,step,train_loss"));
+}
