@@ -110,7 +110,11 @@ pub use preset::{
     PRESETS, Preset, SPARSE_REG_SMALL, preset,
 };
 pub use rng::{Rng, Stream};
-pub use scalar::Scalar;
+pub use scalar::{
+    Bf16, Bf16Format, Bf16Sr, F16, F16Format, F16Sr, F32Approx, Fixed, Fixed16, Fixed16Sr, Fixed24,
+    Fixed24Sr, Format, Nearest, Q8_24, Q16_16, QFormat, Rounding, Scalar, SoftFloat, Stochastic,
+    quantize, reseed,
+};
 pub use simulation::{Divergence, Observer, Simulation, Status};
 pub use storage::{Layout, StaticStorage};
 pub use task::{TaskData, generate, view};

@@ -45,3 +45,15 @@ pub(crate) fn log10(x: f64) -> f64 {
 pub(crate) fn ceil(x: f64) -> f64 {
     libm::ceil(x)
 }
+
+/// Round to nearest, ties to even, in f64.
+#[inline]
+pub(crate) fn rint(x: f64) -> f64 {
+    libm::rint(x)
+}
+
+/// Largest integer not above `x`, in f64.
+#[inline]
+pub(crate) fn floor(x: f64) -> f64 {
+    libm::floor(x)
+}

@@ -1,4 +1,17 @@
-//! The number type the dynamics run in.
+//! The number type the dynamics run in: IEEE f32 and f64, and emulated low-precision
+//! formats that round after every operation.
+
+mod approx;
+mod fixed;
+mod rounding;
+mod soft_float;
+
+pub use approx::F32Approx;
+pub use fixed::{Fixed, Fixed16, Fixed16Sr, Fixed24, Fixed24Sr, Q8_24, Q16_16, QFormat};
+pub use rounding::{Nearest, Rounding, Stochastic, reseed};
+pub use soft_float::{
+    Bf16, Bf16Format, Bf16Sr, F16, F16Format, F16Sr, Format, SoftFloat, quantize,
+};
 
 use core::fmt::Debug;
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
