@@ -111,11 +111,23 @@ pub enum Integrator {
     /// Fig. 4: `λ = 0` and step `η/L(θ)`, i.e. gradient descent on `ln L`; each step
     /// advances the flow's time by `η/L`, accumulated in log space.
     NormalizedGd,
+    /// The paper's update with Kahan-compensated accumulation of each parameter: updates
+    /// smaller than half an ulp are carried in a compensation term instead of being lost.
+    GdKahan,
+    /// The paper's step with the decay applied exactly in log space, from the diagonal net's
+    /// closed form `u = u₀·exp(−λt − 2s)`, `v = v₀·exp(−λt + 2s)`, `s += η·Xᵀg` (depth 2).
+    GdLogSpace,
 }
 
 impl Integrator {
     /// Every integrator, in menu order.
-    pub const ALL: [Integrator; 3] = [Integrator::Gd, Integrator::Flow, Integrator::NormalizedGd];
+    pub const ALL: [Integrator; 5] = [
+        Integrator::Gd,
+        Integrator::Flow,
+        Integrator::NormalizedGd,
+        Integrator::GdKahan,
+        Integrator::GdLogSpace,
+    ];
 
     /// The name used on the command line and in files.
     pub const fn name(self) -> &'static str {
@@ -123,6 +135,8 @@ impl Integrator {
             Integrator::Gd => "gd",
             Integrator::Flow => "flow",
             Integrator::NormalizedGd => "normalized-gd",
+            Integrator::GdKahan => "gd-kahan",
+            Integrator::GdLogSpace => "gd-log-space",
         }
     }
 
@@ -383,6 +397,14 @@ impl Config {
                     Task::ModAdd => "modular addition needs the cross-entropy loss",
                     _ => "cross-entropy needs one output per class (mod-add)",
                 },
+            });
+        }
+        if self.integrator == Integrator::GdLogSpace
+            && (self.task.model() != ModelKind::DiagonalNet || self.depth != 2)
+        {
+            return Err(ConfigError::Incompatible {
+                field: "integrator",
+                reason: "gd-log-space uses the closed form of the depth-2 diagonal net",
             });
         }
         if self.integrator == Integrator::NormalizedGd && self.lambda != 0.0 {

@@ -39,6 +39,8 @@ pub(crate) struct Accepted<S> {
     pub eval: Evaluation<S>,
     /// Gradient evaluations spent, rejected attempts included.
     pub evals: u32,
+    /// Parameters the step left unchanged although their derivative was not zero.
+    pub swamped: usize,
 }
 
 /// State and stage buffers of the integrator.
@@ -120,7 +122,21 @@ impl<'a, S: Scalar> Flow<'a, S> {
                 let [g1, _, _, g4] = &mut self.slopes;
                 core::mem::swap(g1, g4);
                 self.current = Some(eval);
-                return Ok(Accepted { h, eval, evals });
+                // After the swaps the stage holds θ(t) and slopes[3] its gradient.
+                let swamped = params
+                    .iter()
+                    .zip(self.stage.iter())
+                    .zip(g4.iter())
+                    .filter(|&((&new, &old), &g)| {
+                        new == old && (g != S::ZERO || (self.lambda != 0.0 && old != S::ZERO))
+                    })
+                    .count();
+                return Ok(Accepted {
+                    h,
+                    eval,
+                    evals,
+                    swamped,
+                });
             }
             // Rejected (or not finite, which compares false): shrink and retry.
             let factor = if err.is_finite() {

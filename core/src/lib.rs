@@ -104,7 +104,7 @@ pub use mlp::Mlp;
 pub use model::{Model, Structure};
 pub use network::Network;
 pub use objective::{Evaluation, Fit};
-pub use precision::Precision;
+pub use precision::{Precision, WithScalar};
 pub use preset::{
     FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, FIG2, FIG2_SMALL, FIG3, FIG3_SMALL, FIG4_SMALL,
     PRESETS, Preset, SPARSE_REG_SMALL, preset,

@@ -40,6 +40,9 @@ pub struct Metrics {
     pub singular_values: Option<[f64; 3]>,
     /// Relative distance to the ground truth (regression tasks).
     pub truth_distance: Option<f64>,
+    /// Largest fraction of parameters a single step left unchanged, although its update was
+    /// not zero, since the previous record (the format's resolution swamped it).
+    pub swamped: Option<f64>,
 }
 
 impl Metrics {
@@ -57,6 +60,7 @@ impl Metrics {
             self.w_l2,
             self.nuclear_norm,
             self.truth_distance,
+            self.swamped,
         ];
         required.iter().all(|v| v.is_finite())
             && optional.iter().flatten().all(|v| v.is_finite())

@@ -5,12 +5,16 @@
 use crate::math;
 use crate::scalar::Scalar;
 
-/// `θ ← θ − η·∇ln L(θ)`.
+/// `θ ← θ − η·∇ln L(θ)`; returns how many nonzero updates left a parameter unchanged.
 #[inline]
-pub(crate) fn normalized_update<S: Scalar>(params: &mut [S], log_grad: &[S], lr: S) {
+pub(crate) fn normalized_update<S: Scalar>(params: &mut [S], log_grad: &[S], lr: S) -> usize {
+    let mut swamped = 0;
     for (p, &g) in params.iter_mut().zip(log_grad) {
+        let before = *p;
         *p -= lr * g;
+        swamped += usize::from(before == *p && g != S::ZERO);
     }
+    swamped
 }
 
 /// `log10(10^a + 10^b)` without forming either power (`−∞` is 0).

@@ -68,6 +68,22 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
 
     /// Writes `∇L(θ)` (without weight decay) into `grad` and returns the loss at `θ`.
     pub(crate) fn gradient(&mut self, params: &[S], grad: &mut [S]) -> Evaluation<S> {
+        let evaluation = self.slopes(params);
+        self.model
+            .backpropagate(params, &self.train, self.slopes, self.scratch, grad);
+        evaluation
+    }
+
+    /// For a linear model `f = ⟨w, x⟩`: writes `∂L/∂w = Xᵀ·slopes` (length `d`) into `out`
+    /// and returns the loss at `θ`.
+    pub(crate) fn linear_gradient(&mut self, params: &[S], out: &mut [S]) -> Evaluation<S> {
+        let evaluation = self.slopes(params);
+        self.train.matvec_transposed(self.slopes, out);
+        evaluation
+    }
+
+    /// Predicts the training set and writes `∂ℓ/∂f / n` into the slope buffer.
+    fn slopes(&mut self, params: &[S]) -> Evaluation<S> {
         self.model
             .predict(params, &self.train, self.scratch, self.outputs);
         let k = self.rows();
@@ -84,8 +100,6 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
             total += example.value;
             correct += usize::from(example.margin > S::ZERO);
         }
-        self.model
-            .backpropagate(params, &self.train, self.slopes, self.scratch, grad);
         Evaluation {
             loss: total * inv_n,
             correct,

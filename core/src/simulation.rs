@@ -7,7 +7,7 @@ use crate::config::{Config, Integrator};
 use crate::data::Dataset;
 use crate::error::ConfigError;
 use crate::flow::{Flow, FlowFailure};
-use crate::gd::gd_update;
+use crate::gd::{gd_kahan_update, gd_update, log_space_update};
 use crate::grid::LogGrid;
 use crate::math;
 use crate::metrics::{Metrics, References, cosine};
@@ -82,9 +82,22 @@ impl Status {
 /// Integrator-specific buffers.
 #[derive(Debug)]
 enum Stepper<'a, S> {
-    Gd { grad: &'a mut [S], lr: S, lambda: S },
+    Gd {
+        grad: &'a mut [S],
+    },
+    GdKahan {
+        grad: &'a mut [S],
+        compensation: &'a mut [S],
+    },
+    GdLogSpace {
+        xt_slopes: &'a mut [S],
+        integrated: &'a mut [S],
+    },
     Flow(Flow<'a, S>),
-    NormalizedGd { grad: &'a mut [S], lr: S },
+    NormalizedGd {
+        grad: &'a mut [S],
+        lr: S,
+    },
 }
 
 /// An experiment in progress, in caller-owned memory.
@@ -103,6 +116,8 @@ pub struct Simulation<'a, S: Scalar> {
     log10_t: f64,
     steps: u64,
     evals: u64,
+    /// Largest fraction of parameters swamped in one step since the last record.
+    swamped: f64,
     grid: LogGrid,
     next_grid: u32,
     detector: TransitionDetector,
@@ -168,10 +183,21 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         let (stepper, rest) = match config.integrator {
             Integrator::Gd => {
                 let (grad, rest) = rest.split_at_mut(p);
-                let stepper = Stepper::Gd {
-                    grad,
-                    lr: S::from_f64(config.lr),
-                    lambda: S::from_f64(config.lambda),
+                (Stepper::Gd { grad }, rest)
+            }
+            Integrator::GdKahan => {
+                let (grad, rest) = rest.split_at_mut(p);
+                let (compensation, rest) = rest.split_at_mut(p);
+                (Stepper::GdKahan { grad, compensation }, rest)
+            }
+            Integrator::GdLogSpace => {
+                let (xt_slopes, rest) = rest.split_at_mut(p);
+                let (integrated, rest) = rest.split_at_mut(p);
+                integrated.fill(S::ZERO);
+                let d = config.d;
+                let stepper = Stepper::GdLogSpace {
+                    xt_slopes: xt_slopes.get_mut(..d).unwrap_or_default(),
+                    integrated: integrated.get_mut(..d).unwrap_or_default(),
                 };
                 (stepper, rest)
             }
@@ -196,6 +222,9 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         let (scratch, rest) = rest.split_at_mut(sizes.scratch);
         let (outputs, rest) = rest.split_at_mut(n * sizes.outputs);
         let (slopes, test_outputs) = rest.split_at_mut(n * sizes.outputs);
+        // Stochastic rounding draws from a stream seeded by the run: the same run rounds the
+        // same way every time and on every target.
+        crate::scalar::reseed(config.seed);
         Ok(Self {
             config: *config,
             objective: Objective::new(model, config.loss, data.train, outputs, slopes, scratch),
@@ -209,6 +238,7 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             log10_t: f64::NEG_INFINITY,
             steps: 0,
             evals: 0,
+            swamped: 0.0,
             grid: LogGrid::new(config.t_max, config.points_per_decade),
             next_grid: 0,
             detector: TransitionDetector::new(config.is_classification()),
@@ -297,60 +327,84 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             return self.status;
         }
         let n = self.config.n;
+        let (lr, lambda) = (self.config.lr, self.config.lambda);
+        let params_len = self.params.len().max(1) as f64;
         let advanced = match &mut self.stepper {
-            Stepper::Gd { grad, lr, lambda } => {
+            Stepper::Gd { grad } => {
                 let eval = self.objective.gradient(self.params, grad);
                 self.evals += 1;
-                if !eval.loss.is_finite() || !grad.iter().all(|g| g.is_finite()) {
-                    Err(Divergence::NonFiniteLoss)
-                } else {
+                checked(eval, grad).map(|()| {
                     observe_train(&mut self.detector, self.log10_t, eval, n);
-                    gd_update(self.params, grad, *lr, *lambda);
-                    self.steps += 1;
-                    self.t = self.steps as f64 * self.config.lr;
-                    self.log10_t = math::log10(self.t);
-                    Ok(())
-                }
+                    gd_update(self.params, grad, lr, lambda)
+                })
+            }
+            Stepper::GdKahan { grad, compensation } => {
+                let eval = self.objective.gradient(self.params, grad);
+                self.evals += 1;
+                checked(eval, grad).map(|()| {
+                    observe_train(&mut self.detector, self.log10_t, eval, n);
+                    gd_kahan_update(self.params, compensation, grad, lr, lambda)
+                })
+            }
+            Stepper::GdLogSpace {
+                xt_slopes,
+                integrated,
+            } => {
+                let eval = self.objective.linear_gradient(self.params, xt_slopes);
+                self.evals += 1;
+                checked(eval, xt_slopes).map(|()| {
+                    observe_train(&mut self.detector, self.log10_t, eval, n);
+                    let t_next = (self.steps + 1) as f64 * lr;
+                    let init = self.config.init_scale();
+                    log_space_update(self.params, integrated, xt_slopes, lr, lambda, t_next, init)
+                })
             }
             Stepper::NormalizedGd { grad, lr } => {
                 let eval = self.objective.log_gradient(self.params, grad);
                 self.evals += 1;
-                if !eval.loss.is_finite() || !grad.iter().all(|g| g.is_finite()) {
-                    Err(Divergence::NonFiniteLoss)
-                } else {
+                checked(eval, grad).map(|()| {
                     let log_loss = eval.loss.to_f64();
                     let accuracy = eval.correct as f64 / n.max(1) as f64;
                     self.detector
                         .observe_train(self.log10_t, math::exp(log_loss), accuracy);
-                    normalized_update(self.params, grad, *lr);
-                    self.steps += 1;
                     let dt = log10_step(self.config.lr, log_loss);
                     self.log10_t = log10_sum(self.log10_t, dt);
                     self.t = from_log10(self.log10_t);
-                    Ok(())
-                }
+                    normalized_update(self.params, grad, *lr)
+                })
             }
             Stepper::Flow(flow) => {
                 let t_grid = self.grid.time(self.next_grid);
                 match flow.step(&mut self.objective, &mut self.params, self.t, t_grid) {
                     Ok(step) => {
                         self.evals += u64::from(step.evals);
-                        self.steps += 1;
                         let t_new = self.t + step.h;
                         // Land exactly on the grid time when the step was cut to reach it.
                         self.t = if t_new >= t_grid { t_grid } else { t_new };
                         self.log10_t = math::log10(self.t);
                         observe_train(&mut self.detector, self.log10_t, step.eval, n);
-                        Ok(())
+                        Ok(step.swamped)
                     }
                     Err(FlowFailure::StepSizeUnderflow) => Err(Divergence::StepSizeUnderflow),
                 }
             }
         };
-        if let Err(reason) = advanced {
-            self.status = Status::Diverged { reason, t: self.t };
-            return self.status;
+        let swamped = match advanced {
+            Ok(count) => count,
+            Err(reason) => {
+                self.status = Status::Diverged { reason, t: self.t };
+                return self.status;
+            }
+        };
+        self.steps += 1;
+        if matches!(
+            self.config.integrator,
+            Integrator::Gd | Integrator::GdKahan | Integrator::GdLogSpace
+        ) {
+            self.t = self.steps as f64 * lr;
+            self.log10_t = math::log10(self.t);
         }
+        self.swamped = self.swamped.max(swamped as f64 / params_len);
         if self.log10_t >= self.grid.log10_time(self.next_grid)
             || self.t >= self.grid.time(self.next_grid)
         {
@@ -378,6 +432,7 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         }
         self.detector.observe(&metrics);
         self.last = Some(metrics);
+        self.swamped = 0.0;
         // A discrete step may cross several grid times: skip to the first one still ahead.
         while self.next_grid <= self.grid.last_index()
             && (self.grid.time(self.next_grid) <= self.t
@@ -430,7 +485,17 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             singular_values: structure.singular_values,
             // Against w* only where the labels are its outputs (regression).
             truth_distance: structure.truth_distance.filter(|_| !classification),
+            swamped: (self.steps > 0).then_some(self.swamped),
         }
+    }
+}
+
+/// The evaluation as a step result: an error when the loss or the gradient is not finite.
+fn checked<S: Scalar>(eval: Evaluation<S>, grad: &[S]) -> Result<(), Divergence> {
+    if eval.loss.is_finite() && grad.iter().all(|g| g.is_finite()) {
+        Ok(())
+    } else {
+        Err(Divergence::NonFiniteLoss)
     }
 }
 

@@ -45,6 +45,8 @@ impl WorkSizes {
         };
         let param_buffers = match config.integrator {
             Integrator::Gd | Integrator::NormalizedGd => 1,
+            // gradient and the compensation (Kahan) or the integrated gradient s (log space)
+            Integrator::GdKahan | Integrator::GdLogSpace => 2,
             // one stage point and four stage slopes
             Integrator::Flow => 5,
         };

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use grokflow_core::experiment::{Experiment, ExperimentError, Summary};
 use grokflow_core::file_data::DataFile;
-use grokflow_core::{LogGrid, Loss, Metrics, ModelKind, Precision, Scalar, reference};
+use grokflow_core::{LogGrid, Loss, Metrics, ModelKind, Scalar, WithScalar, reference};
 
 use crate::cli::{RunArgs, flag_error};
 use crate::progress::Progress;
@@ -14,16 +14,26 @@ use crate::trajectory_csv::TrajectoryCsv;
 
 /// Runs `args` to the end (or until `stop` is set) and prints the summary on stdout.
 pub fn run(args: &RunArgs, stop: &AtomicBool) -> Result<Summary, String> {
-    let summary = match args.precision() {
-        Precision::F32 => drive(args, experiment::<f32>(args)?, stop)?,
-        Precision::F64 => drive(args, experiment::<f64>(args)?, stop)?,
-    };
+    let summary = args.precision().with(Headless { args, stop })?;
     if args.json {
         println!("{}", summary::to_json(&summary, args.preset_name()));
     } else {
         print!("{}", summary::to_text(&summary, args.preset_name()));
     }
     Ok(summary)
+}
+
+/// A headless run in whatever format `--precision` names.
+struct Headless<'a> {
+    args: &'a RunArgs,
+    stop: &'a AtomicBool,
+}
+
+impl WithScalar for Headless<'_> {
+    type Output = Result<Summary, String>;
+    fn run<S: Scalar>(self) -> Self::Output {
+        drive(self.args, experiment::<S>(self.args)?, self.stop)
+    }
 }
 
 /// The experiment `args` describe: a generated task, or a data set from files.

@@ -9,7 +9,7 @@ use grokflow_core::Metrics;
 
 /// Column names, in order. Empty cells mean "not defined for this run" (accuracy in
 /// regression, cosines without references, the spectrum without a matrix, `log10_t` at 0).
-pub const HEADER: [&str; 18] = [
+pub const HEADER: [&str; 19] = [
     "t",
     "step",
     "train_loss",
@@ -28,6 +28,7 @@ pub const HEADER: [&str; 18] = [
     "sv2",
     "sv3",
     "truth_distance",
+    "swamped",
 ];
 
 /// A CSV file receiving metrics rows.
@@ -59,7 +60,7 @@ impl TrajectoryCsv {
 }
 
 /// One row in [`HEADER`] order; floats in their shortest exact form.
-pub fn row(m: &Metrics) -> [String; 18] {
+pub fn row(m: &Metrics) -> [String; 19] {
     let opt = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
     let sv = |i: usize| opt(m.singular_values.map(|s| s[i]));
     [
@@ -81,5 +82,6 @@ pub fn row(m: &Metrics) -> [String; 18] {
         sv(1),
         sv(2),
         opt(m.truth_distance),
+        opt(m.swamped),
     ]
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use grokflow_core::experiment::{Experiment, ExperimentError};
 use grokflow_core::{
     Config, Metrics, ModelKind, Network, Precision, Scalar, Simulation, Status, Transitions,
-    reference,
+    WithScalar, reference,
 };
 
 /// Longest stretch of stepping between two updates (keeps pause and stop prompt).
@@ -110,10 +110,12 @@ impl Worker {
                     updates: updates_tx,
                     wake: &wake,
                 };
-                match precision {
-                    Precision::F32 => work::<f32>(&config, paused, pace, &channel),
-                    Precision::F64 => work::<f64>(&config, paused, pace, &channel),
-                }
+                precision.with(Work {
+                    config: &config,
+                    paused,
+                    pace,
+                    channel: &channel,
+                });
             })
             .ok();
         Self {
@@ -167,6 +169,21 @@ fn note(text: &str, status: Status) -> Update {
         weights: None,
         note: Some(text.to_owned()),
         error: None,
+    }
+}
+
+/// The run, in whatever format was asked for.
+struct Work<'a> {
+    config: &'a Config,
+    paused: bool,
+    pace: Option<f64>,
+    channel: &'a Channel<'a>,
+}
+
+impl WithScalar for Work<'_> {
+    type Output = ();
+    fn run<S: Scalar>(self) {
+        work::<S>(self.config, self.paused, self.pace, self.channel);
     }
 }
 
