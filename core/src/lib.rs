@@ -31,8 +31,8 @@
 //! - `std` (default): [`experiment`] (a heap-backed runner with reference predictors),
 //!   [`reference`] (max-margin and min-norm solvers built on `clarabel`) and [`file_data`]
 //!   (data sets from `.npy`, `.npz` and `.csv`), [`experiment_file`] (versioned JSON) and
-//!   [`sweep`] (phase diagrams on every core). Without it the crate builds for bare-metal
-//!   targets such as `thumbv6m-none-eabi`.
+//!   [`sweep`] (phase diagrams on every core) and [`study`] (the low-precision table).
+//!   Without it the crate builds for bare-metal targets such as `thumbv6m-none-eabi`.
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -87,6 +87,8 @@ pub mod file_data;
 #[cfg(feature = "std")]
 pub mod reference;
 #[cfg(feature = "std")]
+pub mod study;
+#[cfg(feature = "std")]
 pub mod sweep;
 
 pub use config::{
@@ -107,7 +109,7 @@ pub use objective::{Evaluation, Fit};
 pub use precision::{Precision, WithScalar};
 pub use preset::{
     FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, FIG2, FIG2_SMALL, FIG3, FIG3_SMALL, FIG4_SMALL,
-    PRESETS, Preset, SPARSE_REG_SMALL, preset,
+    PRECISION_SMALL, PRESETS, Preset, SPARSE_REG_SMALL, preset,
 };
 pub use rng::{Rng, Stream};
 pub use scalar::{

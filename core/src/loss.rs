@@ -66,8 +66,16 @@ impl Loss {
         match self {
             Loss::Logistic | Loss::CrossEntropy => {
                 let margin = label * prediction;
-                // −y·σ(−m) = −y / (1 + e^{m}); e^{m} = ∞ gives the correct −0.
-                (softplus(-margin), -label / (S::ONE + margin.exp()))
+                // −y·σ(−m), with the exponent kept ≤ 0: e^{m} for a large margin would leave
+                // the range of a narrow format (Q8.24 ends at e^{4.85}) and leave a slope of
+                // −y/129 on points that are long fitted.
+                let slope = if margin > S::ZERO {
+                    let e = (-margin).exp();
+                    -(label * e) / (S::ONE + e)
+                } else {
+                    -label / (S::ONE + margin.exp())
+                };
+                (softplus(-margin), slope)
             }
             Loss::Exponential => {
                 let value = (-(label * prediction)).exp();

@@ -231,14 +231,40 @@ pub const FIG4_SMALL: Preset = Preset {
     },
 };
 
+/// The low-precision study's problem: fig. 1a's setting shrunk so that each of the ~40 rows
+/// of the study (3·10⁴ paper steps each, in emulated formats) takes seconds, with
+/// `ηλ = 2·10⁻⁴` in the same regime as the paper's 10⁻⁵: below the decay threshold of bf16
+/// (2⁻⁹) and f16 (2⁻¹²), far above f32's (2⁻²⁵). fig1a-small at η = 0.01 would need 10⁶ steps
+/// per row.
+pub const PRECISION_SMALL: Preset = Preset {
+    name: "precision-small",
+    description: "Sparse classification for the precision study (d = 200, n = 64, α = 16, \
+                  λ = 2·10⁻³, gd with η = 0.1): ηλ = 2·10⁻⁴ is lost by bf16 and f16 rounding.",
+    look_for: "Norm: in f32, ‖θ‖ follows α·e^{−λt} and test accuracy jumps near t ≈ 900. \
+               Switch the precision to bf16: ‖θ‖ never decays and the jump never comes; \
+               bf16-sr, gd-kahan or gd-log-space bring it back.",
+    config: Config {
+        d: 200,
+        n: 64,
+        n_test: 1000,
+        alpha: 16.0,
+        lambda: 2e-3,
+        integrator: Integrator::Gd,
+        lr: 0.1,
+        t_max: 3000.0,
+        ..FIG1A_SMALL.config
+    },
+};
+
 /// Every preset, in menu order.
-pub const PRESETS: [Preset; 10] = [
+pub const PRESETS: [Preset; 11] = [
     FIG1A_SMALL,
     FIG1B_SMALL,
     SPARSE_REG_SMALL,
     FIG3_SMALL,
     FIG2_SMALL,
     FIG4_SMALL,
+    PRECISION_SMALL,
     FIG1A,
     FIG1B,
     FIG3,

@@ -1,11 +1,68 @@
-//! Host side of firmware-sim: prints the trace of the firmware experiment as the host
-//! computes it (the reference the emulated boards are compared against).
+//! Host side of firmware-sim.
+//!
+//! - `firmware-sim trace`: the firmware experiment's trace as the host computes it (the
+//!   reference the emulated boards are compared against);
+//! - `firmware-sim precision --preset NAME`: the low-precision study table.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use firmware_sim::{CONFIG, Storage, run};
+use clap::{Parser, Subcommand};
+
+mod precision_table;
+
+/// grokflow on microcontrollers, and what low precision does to grokking.
+#[derive(Debug, Parser)]
+#[command(name = "firmware-sim", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the host's trace of the firmware experiment.
+    Trace,
+    /// Run a preset in every number format × rounding × update scheme and judge each
+    /// against the f64 run of the paper's update.
+    Precision {
+        /// The experiment (default: precision-small, sized so each row takes seconds).
+        #[arg(long, default_value = "precision-small")]
+        preset: String,
+        /// Where to write the table as CSV (default: target/precision-<preset>.csv).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Where to write the table as Markdown (default: target/precision-<preset>.md).
+        #[arg(long)]
+        markdown: Option<PathBuf>,
+        /// Threads (default: every core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+}
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Trace => trace(),
+        Command::Precision {
+            preset,
+            csv,
+            markdown,
+            threads,
+        } => precision_table::run(&preset, csv, markdown, threads),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn trace() -> Result<(), String> {
+    use firmware_sim::{CONFIG, Storage, run};
     let mut storage = Box::new(Storage::<f32>::new());
     println!(
         "# host trace: sparse-cls d={} n={} n_test={} α={} λ={} f32; {} B of static storage",
@@ -17,14 +74,7 @@ fn main() -> ExitCode {
         std::mem::size_of_val(&*storage)
     );
     println!("# step t train_loss test_loss test_acc params_fnv1a (bits in hex)");
-    match run(&mut storage, |line| println!("{line}")) {
-        Ok(status) => {
-            eprintln!("{status:?}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let status = run(&mut storage, |line| println!("{line}")).map_err(|e| e.to_string())?;
+    eprintln!("{status:?}");
+    Ok(())
 }

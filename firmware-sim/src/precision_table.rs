@@ -1,0 +1,134 @@
+//! `firmware-sim precision`: the study as a table on stdout, in CSV and in Markdown.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use grokflow_core::study::{self, RULE, Row, Scheme};
+use grokflow_core::{Precision, preset};
+
+const HEADER: [&str; 10] = [
+    "format",
+    "rounding",
+    "scheme",
+    "t_fit",
+    "t_grok",
+    "final_test_acc",
+    "max_swamped",
+    "decay_below_threshold",
+    "verdict",
+    "why",
+];
+
+fn time(t: Option<f64>) -> String {
+    t.map_or_else(|| "—".to_owned(), |t| format!("{t:.4}"))
+}
+
+fn cells(row: &Row, reference: &Row) -> [String; 10] {
+    let (holds, why) = study::judge(&reference.summary, &row.summary);
+    [
+        row.precision.format_name().to_owned(),
+        row.precision.rounding_name().to_owned(),
+        row.scheme.name().to_owned(),
+        time(row.summary.transitions.t_fit()),
+        time(row.summary.transitions.t_grok()),
+        row.summary
+            .last
+            .and_then(|m| m.test_acc)
+            .map_or_else(|| "—".to_owned(), |a| format!("{a:.3}")),
+        format!("{:.3}", row.max_swamped),
+        if row.decay_threshold_warning {
+            "yes"
+        } else {
+            "no"
+        }
+        .to_owned(),
+        if holds { "holds" } else { "breaks" }.to_owned(),
+        why,
+    ]
+}
+
+/// Runs the study on `preset_name` and writes the table.
+pub fn run(
+    preset_name: &str,
+    csv: Option<PathBuf>,
+    markdown: Option<PathBuf>,
+    threads: Option<usize>,
+) -> Result<(), String> {
+    let preset = preset(preset_name).ok_or_else(|| format!("unknown preset {preset_name:?}"))?;
+    let config = preset.config.with_derived_sizes();
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let cases = study::all_cases();
+    let start = Instant::now();
+    eprintln!(
+        "{} rows of {} (ηλ = {:e}) on {threads} threads…",
+        cases.len(),
+        preset.name,
+        config.lr * config.lambda
+    );
+    for p in Precision::ALL {
+        if p.decay_is_lost(config.lr * config.lambda, config.init_scale()) {
+            eprintln!(
+                "warning: ηλ = {:e} is below {}'s decay threshold: the naive update rounds the \
+                 decay away",
+                config.lr * config.lambda,
+                p.name()
+            );
+        }
+    }
+    let rows = study::run(&config, &cases, threads, &|row: &Row| {
+        eprintln!(
+            "  [{:6.1} s] {:<10} {:<10} {}",
+            start.elapsed().as_secs_f64(),
+            row.precision.name(),
+            row.scheme.name(),
+            row.summary
+                .transitions
+                .t_grok()
+                .map_or("no grokking".to_owned(), |t| format!("t_grok {t:.1}"))
+        );
+    });
+    let reference = rows
+        .iter()
+        .find(|r| r.precision == Precision::F64 && r.scheme == Scheme::Naive)
+        .ok_or("the f64 reference did not run")?;
+    let table: Vec<[String; 10]> = rows.iter().map(|r| cells(r, reference)).collect();
+
+    let mut md = format!(
+        "Precision study on `{}` (ηλ = {:e}, {} steps of the paper's update per row). {RULE}.\n\n",
+        preset.name,
+        config.lr * config.lambda,
+        reference.summary.steps
+    );
+    let _ = writeln!(md, "| {} |", HEADER.join(" | "));
+    let _ = writeln!(md, "|{}", "---|".repeat(HEADER.len()));
+    for row in &table {
+        let _ = writeln!(md, "| {} |", row.join(" | "));
+    }
+    print!("{md}");
+    let mut text = HEADER.join(",");
+    text.push('\n');
+    for row in &table {
+        let fields: Vec<String> = row.iter().map(|c| c.replace(',', ";")).collect();
+        text.push_str(&fields.join(","));
+        text.push('\n');
+    }
+    let csv = csv.unwrap_or_else(|| PathBuf::from(format!("target/precision-{}.csv", preset.name)));
+    let markdown =
+        markdown.unwrap_or_else(|| PathBuf::from(format!("target/precision-{}.md", preset.name)));
+    for (path, content) in [(&csv, &text), (&markdown, &md)] {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::write(path, content)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    eprintln!(
+        "wrote {} and {} in {:.1} s",
+        csv.display(),
+        markdown.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! What low precision does to grokking (`precision-small`: ηλ = 2·10⁻⁴, below the one-step
+//! decay threshold 2^{−(p+1)} of bf16 (2⁻⁹) and f16 (2⁻¹²), far above f32's 2⁻²⁵):
+//! f32 keeps the dynamics; bf16 and f16 with round-to-nearest lose the decay in the paper's
+//! update and never grok; stochastic rounding or Kahan accumulation restores bf16.
+
+use grokflow_core::study::{self, Row, Scheme};
+use grokflow_core::{PRECISION_SMALL, Precision};
+
+fn rows() -> Vec<Row> {
+    let cases = [
+        (Precision::F64, Scheme::Naive),
+        (Precision::F32, Scheme::Naive),
+        (Precision::Bf16, Scheme::Naive),
+        (Precision::F16, Scheme::Naive),
+        (Precision::Bf16Sr, Scheme::Naive),
+        (Precision::Bf16, Scheme::Kahan),
+    ];
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let rows = study::run(&PRECISION_SMALL.config, &cases, threads, &|_| {});
+    assert_eq!(rows.len(), cases.len());
+    rows
+}
+
+fn holds(rows: &[Row], precision: Precision, scheme: Scheme) -> (bool, String) {
+    let find = |p, s| {
+        rows.iter()
+            .find(|r| r.precision == p && r.scheme == s)
+            .expect("row")
+    };
+    let reference = find(Precision::F64, Scheme::Naive);
+    study::judge(&reference.summary, &find(precision, scheme).summary)
+}
+
+#[test]
+fn low_precision_breaks_the_decay_and_the_remedies_restore_it() {
+    let rows = rows();
+    // The reference itself groks.
+    let reference = rows
+        .iter()
+        .find(|r| r.precision == Precision::F64)
+        .expect("f64");
+    assert!(reference.summary.transitions.t_grok().is_some());
+
+    assert!(holds(&rows, Precision::F32, Scheme::Naive).0);
+    for p in [Precision::Bf16, Precision::F16] {
+        let (ok, why) = holds(&rows, p, Scheme::Naive);
+        assert!(!ok, "{} naive should break: {why}", p.name());
+        // The paper's update rounds 1 − ηλ to 1: every parameter's decay is swamped.
+        let row = rows
+            .iter()
+            .find(|r| r.precision == p && r.scheme == Scheme::Naive)
+            .expect("row");
+        assert!(row.decay_threshold_warning);
+        assert!(row.max_swamped > 0.9, "{}", row.max_swamped);
+    }
+    let remedies = [
+        (Precision::Bf16Sr, Scheme::Naive),
+        (Precision::Bf16, Scheme::Kahan),
+    ];
+    assert!(
+        remedies.iter().any(|&(p, s)| holds(&rows, p, s).0),
+        "no remedy restored bf16"
+    );
+}
