@@ -1,11 +1,12 @@
 //! # firmware-sim
 //!
-//! The experiment a microcontroller runs: a sparse-classification problem sized at compile
-//! time ([`CONFIG`], [`Storage`]; no heap), and the compact trace it prints, one line per grid
-//! time with the exact bits of the metrics and a hash of the parameters. The same code runs on
-//! the host, so the two traces can be compared bit for bit.
+//! The experiments microcontrollers run: sparse classification sized at compile time for each
+//! emulated board ([`Board`], [`BOARDS`]; static storage, no heap), and the compact trace they
+//! print, one line per grid time with the exact bits of the metrics and a hash of the
+//! parameters. The same code runs on the host, so the traces can be compared bit for bit.
 //!
-//! `no_std`: builds for `thumbv7em-none-eabihf` and `thumbv6m-none-eabi`.
+//! `no_std` without the default `host` feature: builds for `thumbv6m-none-eabi`,
+//! `thumbv7m-none-eabi` and `thumbv7em-none-eabihf`.
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -19,10 +20,27 @@ use grokflow_core::{
     Task, generate,
 };
 
-/// The firmware experiment: fig. 1a shrunk to fit a few KiB of RAM. With `d = 128` and
-/// `n = 48` the kernel phase still generalises poorly (test accuracy about 0.7) and the
-/// transition near `ln α / λ ≈ 277` takes test accuracy to 1.
-pub const CONFIG: Config = Config {
+/// An emulated board: its Rust target, its QEMU machine, its memory, and the largest problem
+/// chosen to fit it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Board {
+    /// Rust target triple.
+    pub target: &'static str,
+    /// QEMU machine (`qemu-system-arm -machine …`).
+    pub machine: &'static str,
+    /// What it is.
+    pub description: &'static str,
+    /// Cargo feature of the firmware crate that selects it.
+    pub feature: &'static str,
+    /// Flash in bytes.
+    pub flash: usize,
+    /// RAM in bytes.
+    pub ram: usize,
+    /// The experiment it runs.
+    pub config: Config,
+}
+
+const SMALL: Config = Config {
     task: Task::SparseCls,
     d: 128,
     n: 48,
@@ -33,6 +51,51 @@ pub const CONFIG: Config = Config {
     points_per_decade: 10,
     ..grokflow_core::FIG1A_SMALL.config
 };
+
+/// BBC micro:bit (nRF51, Cortex-M0, software float, 16 KiB RAM): d = 128, n = 48, whose
+/// 10.6 KB of buffers leave room for the stack.
+pub const MICROBIT: Board = Board {
+    target: "thumbv6m-none-eabi",
+    machine: "microbit",
+    description: "micro:bit, Cortex-M0, soft float",
+    feature: "microbit",
+    flash: 256 * 1024,
+    ram: 16 * 1024,
+    config: SMALL,
+};
+
+/// Stellaris LM3S6965 (Cortex-M3, software float, 64 KiB RAM): d = 384, n = 96 (36 KB).
+pub const LM3S6965: Board = Board {
+    target: "thumbv7m-none-eabi",
+    machine: "lm3s6965evb",
+    description: "LM3S6965, Cortex-M3, soft float",
+    feature: "lm3s6965",
+    flash: 256 * 1024,
+    ram: 64 * 1024,
+    config: Config {
+        d: 384,
+        n: 96,
+        n_test: 128,
+        ..SMALL
+    },
+};
+
+/// ARM MPS2 with AN386 (Cortex-M4F, hardware f32, 4 MiB RAM): `fig1a-small` itself.
+pub const AN386: Board = Board {
+    target: "thumbv7em-none-eabihf",
+    machine: "mps2-an386",
+    description: "MPS2-AN386, Cortex-M4F, hardware f32",
+    feature: "an386",
+    flash: 4 * 1024 * 1024,
+    ram: 4 * 1024 * 1024,
+    config: grokflow_core::FIG1A_SMALL.config,
+};
+
+/// Every board, smallest first.
+pub const BOARDS: [Board; 3] = [MICROBIT, LM3S6965, AN386];
+
+/// The (backwards-compatible) default firmware experiment: the micro:bit's.
+pub const CONFIG: Config = MICROBIT.config;
 
 /// Buffer sizes of [`CONFIG`], fixed at compile time.
 pub const LAYOUT: Layout = Layout::new(&CONFIG);
@@ -74,6 +137,36 @@ impl TraceLine {
     }
 }
 
+impl TraceLine {
+    /// Parses a line written by the `Display` impl (None for anything else, e.g. comments).
+    pub fn parse(line: &str) -> Option<Self> {
+        let mut fields = line.split_whitespace();
+        let step = fields.next()?.parse().ok()?;
+        let mut hex = || u64::from_str_radix(fields.next()?, 16).ok();
+        let line = Self {
+            step,
+            t: hex()?,
+            train_loss: hex()?,
+            test_loss: hex()?,
+            test_acc: hex()?,
+            params: hex()?,
+        };
+        fields.next().is_none().then_some(line)
+    }
+
+    /// The quantities of the line with their names, in trace order (for reporting a difference).
+    pub fn fields(&self) -> [(&'static str, u64); 6] {
+        [
+            ("step", self.step),
+            ("t", self.t),
+            ("train_loss", self.train_loss),
+            ("test_loss", self.test_loss),
+            ("test_acc", self.test_acc),
+            ("params", self.params),
+        ]
+    }
+}
+
 /// `step t train_loss test_loss test_acc params`, integers in decimal, bits in hex.
 impl fmt::Display for TraceLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -88,11 +181,23 @@ impl fmt::Display for TraceLine {
 /// Runs [`CONFIG`] in `storage` and hands every trace line to `emit`.
 pub fn run<S: Scalar>(
     storage: &mut Storage<S>,
-    mut emit: impl FnMut(&TraceLine),
+    emit: impl FnMut(&TraceLine),
 ) -> Result<Status, ConfigError> {
     let StaticStorage { words, reals, work } = storage;
-    let data = generate(&CONFIG, words, reals)?;
-    let mut sim = Simulation::new(&CONFIG, &data, References::default(), work)?;
+    run_in(&CONFIG, words, reals, work, emit)
+}
+
+/// Runs `config` in caller-owned buffers (sized by [`Layout::new`]) and hands every trace
+/// line to `emit`: the same code on a board and on the host.
+pub fn run_in<S: Scalar>(
+    config: &Config,
+    words: &mut [u64],
+    reals: &mut [f32],
+    work: &mut [S],
+    mut emit: impl FnMut(&TraceLine),
+) -> Result<Status, ConfigError> {
+    let data = generate(config, words, reals)?;
+    let mut sim = Simulation::new(config, &data, References::default(), work)?;
     // Parameters are read after each record, so the line is emitted by stepping one record
     // at a time rather than from inside the observer.
     let mut pending = None;
@@ -125,6 +230,30 @@ mod tests {
         let last = lines.last().expect("trace");
         assert_eq!(f64::from_bits(last.t), CONFIG.t_max);
         assert!(f64::from_bits(last.test_acc) >= 0.95);
+    }
+
+    #[test]
+    fn trace_lines_parse_back() {
+        let mut storage = Box::new(Storage::<f32>::new());
+        let mut lines = Vec::new();
+        run(&mut storage, |line| lines.push(*line)).expect("valid");
+        for line in &lines {
+            assert_eq!(TraceLine::parse(&line.to_string()), Some(*line));
+        }
+        assert_eq!(TraceLine::parse("# a comment"), None);
+        assert_eq!(TraceLine::parse("1 2 3"), None);
+    }
+
+    #[test]
+    fn every_board_fits_its_ram() {
+        for board in BOARDS {
+            let layout = Layout::new(&board.config);
+            let bytes = 8 * layout.words + 4 * layout.reals + 4 * layout.work;
+            // A quarter of the RAM (at least 4 KiB) stays free for stack and runtime.
+            let reserve = (board.ram / 4).max(4096).min(board.ram / 2);
+            assert!(bytes + reserve <= board.ram, "{}: {bytes} B", board.machine);
+            assert_eq!(board.config.validate(), Ok(()));
+        }
     }
 
     #[test]

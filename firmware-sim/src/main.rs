@@ -2,6 +2,7 @@
 //!
 //! - `firmware-sim trace`: the firmware experiment's trace as the host computes it (the
 //!   reference the emulated boards are compared against);
+//! - `firmware-sim qemu [--target T]`: the firmware on emulated boards, compared bit for bit;
 //! - `firmware-sim precision --preset NAME`: the low-precision study table.
 
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod precision_table;
+mod qemu;
 
 /// grokflow on microcontrollers, and what low precision does to grokking.
 #[derive(Debug, Parser)]
@@ -23,6 +25,19 @@ struct Cli {
 enum Command {
     /// Print the host's trace of the firmware experiment.
     Trace,
+    /// Build the firmware for each emulated board, run it under QEMU, and compare its trace
+    /// bit for bit with the host's and with the checked-in snapshot.
+    Qemu {
+        /// Only these Rust targets (repeatable; default: every board).
+        #[arg(long = "target")]
+        targets: Vec<String>,
+        /// Replace the checked-in expected traces with this run's.
+        #[arg(long)]
+        overwrite: bool,
+        /// Seconds before a QEMU run is killed.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
     /// Run a preset in every number format × rounding × update scheme and judge each
     /// against the f64 run of the paper's update.
     Precision {
@@ -45,6 +60,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Trace => trace(),
+        Command::Qemu {
+            targets,
+            overwrite,
+            timeout,
+        } => qemu::run(&targets, std::time::Duration::from_secs(timeout), overwrite),
         Command::Precision {
             preset,
             csv,

@@ -1,0 +1,313 @@
+//! `firmware-sim qemu`: build the firmware for each board, run it under QEMU, and compare
+//! its trace bit for bit with the host's and with the checked-in snapshot.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use firmware_sim::{BOARDS, Board, TraceLine, run_in};
+use grokflow_core::Layout;
+use grokflow_core::experiment::trajectory;
+use object::{Object, ObjectSection};
+
+/// The firmware crate (next to this one).
+fn firmware_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("firmware")
+}
+
+/// Checked-in expected traces, one per target.
+fn snapshot_path(board: &Board) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("expected")
+        .join(format!("{}.trace", board.target))
+}
+
+/// What one board did.
+pub struct Outcome {
+    board: Board,
+    steps: u64,
+    t_grok: Option<f64>,
+    bit_exact: Result<(), String>,
+    snapshot: Result<(), String>,
+    flash: u64,
+    ram: u64,
+    seconds: f64,
+}
+
+fn require_tools(board: &Board) -> Result<(), String> {
+    let qemu = Command::new("qemu-system-arm")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status();
+    if !qemu.is_ok_and(|s| s.success()) {
+        return Err("qemu-system-arm not found: install it with \
+                    `sudo apt-get install qemu-system-arm`"
+            .to_owned());
+    }
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("cannot run rustup: {e}"))?;
+    if !String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == board.target)
+    {
+        return Err(format!(
+            "the Rust target {0} is not installed: install it with `rustup target add {0}`",
+            board.target
+        ));
+    }
+    Ok(())
+}
+
+fn build(board: &Board, target_dir: &Path) -> Result<PathBuf, String> {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--manifest-path"])
+        .arg(firmware_dir().join("Cargo.toml"))
+        .args([
+            "--target",
+            board.target,
+            "--features",
+            board.feature,
+            "--target-dir",
+        ])
+        .arg(target_dir)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("building the firmware for {} failed", board.target));
+    }
+    Ok(target_dir
+        .join(board.target)
+        .join("release")
+        .join("grokflow-firmware"))
+}
+
+/// Flash (code, constants, initialised data) and static RAM (data, bss) of the ELF.
+fn sizes(elf: &Path) -> Result<(u64, u64), String> {
+    let bytes = std::fs::read(elf).map_err(|e| format!("{}: {e}", elf.display()))?;
+    let file = object::File::parse(&*bytes).map_err(|e| format!("{}: {e}", elf.display()))?;
+    let (mut flash, mut ram) = (0, 0);
+    for section in file.sections() {
+        match section.name().unwrap_or("") {
+            ".vector_table" | ".text" | ".rodata" => flash += section.size(),
+            ".data" => {
+                flash += section.size();
+                ram += section.size();
+            }
+            ".bss" | ".uninit" => ram += section.size(),
+            _ => {}
+        }
+    }
+    Ok((flash, ram))
+}
+
+/// Runs the ELF under QEMU with semihosting; the trace lines and the exit status.
+fn emulate(board: &Board, elf: &Path, timeout: Duration) -> Result<Vec<String>, String> {
+    let mut child = Command::new("qemu-system-arm")
+        .args(["-machine", board.machine, "-nographic"])
+        .args(["-semihosting-config", "enable=on,target=native", "-kernel"])
+        .arg(elf)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start qemu-system-arm: {e}"))?;
+    let mut stdout = child.stdout.take().ok_or("no stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "{} timed out after {} s (a wrong memory map hangs silently)",
+                board.machine,
+                timeout.as_secs()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let text = reader.join().map_err(|_| "reader thread")?;
+    if !status.success() {
+        let last = text.lines().last().unwrap_or("");
+        return Err(format!("the firmware exited with {status}: {last}"));
+    }
+    Ok(text.lines().map(str::to_owned).collect())
+}
+
+/// The host's trace of the same experiment, with heap buffers.
+fn host_trace(board: &Board) -> Vec<TraceLine> {
+    let layout = Layout::new(&board.config);
+    let (mut words, mut reals) = (vec![0u64; layout.words], vec![0f32; layout.reals]);
+    let mut work = vec![0f32; layout.work];
+    let mut lines = Vec::new();
+    let _ = run_in(&board.config, &mut words, &mut reals, &mut work, |l| {
+        lines.push(*l)
+    });
+    lines
+}
+
+/// The first difference between two traces, named by grid point and quantity.
+pub fn first_difference(board: &[TraceLine], host: &[TraceLine]) -> Result<(), String> {
+    for (i, (b, h)) in board.iter().zip(host).enumerate() {
+        if b != h {
+            let (name, bv, hv) = b
+                .fields()
+                .into_iter()
+                .zip(h.fields())
+                .find(|((_, x), (_, y))| x != y)
+                .map(|((n, x), (_, y))| (n, x, y))
+                .unwrap_or(("?", 0, 0));
+            return Err(format!(
+                "grid point {i} (step {}): {name} differs ({bv:016x} on the board, {hv:016x} on the host)",
+                h.step
+            ));
+        }
+    }
+    if board.len() != host.len() {
+        return Err(format!(
+            "{} trace lines on the board, {} on the host",
+            board.len(),
+            host.len()
+        ));
+    }
+    Ok(())
+}
+
+fn run_board(
+    board: &Board,
+    target_dir: &Path,
+    timeout: Duration,
+    overwrite: bool,
+) -> Result<Outcome, String> {
+    require_tools(board)?;
+    let start = Instant::now();
+    let elf = build(board, target_dir)?;
+    let (flash, ram) = sizes(&elf)?;
+    let output = emulate(board, &elf, timeout)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let trace: Vec<TraceLine> = output.iter().filter_map(|l| TraceLine::parse(l)).collect();
+    let bit_exact = first_difference(&trace, &host_trace(board));
+    let text: String = trace.iter().map(|l| format!("{l}\n")).collect();
+    let path = snapshot_path(board);
+    let snapshot = match std::fs::read_to_string(&path) {
+        Ok(expected) if !overwrite => {
+            let expected: Vec<TraceLine> = expected.lines().filter_map(TraceLine::parse).collect();
+            first_difference(&trace, &expected)
+                .map_err(|e| format!("against {}: {e}", path.display()))
+        }
+        _ => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(())
+        }
+    };
+    let summary = trajectory::<f32>(&board.config, false)
+        .map_err(|e| e.to_string())?
+        .0;
+    Ok(Outcome {
+        board: *board,
+        steps: summary.steps,
+        t_grok: summary.transitions.t_grok(),
+        bit_exact,
+        snapshot,
+        flash,
+        ram,
+        seconds,
+    })
+}
+
+fn kib(bytes: u64) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
+
+/// Runs the selected boards (all when `targets` is empty) and prints the table; an error
+/// when a board is missing its tools, differs from the host, or differs from its snapshot.
+pub fn run(targets: &[String], timeout: Duration, overwrite: bool) -> Result<(), String> {
+    let boards: Vec<&Board> = BOARDS
+        .iter()
+        .filter(|b| targets.is_empty() || targets.iter().any(|t| t == b.target))
+        .collect();
+    if boards.is_empty() {
+        let known: Vec<_> = BOARDS.iter().map(|b| b.target).collect();
+        return Err(format!(
+            "no board for {targets:?}; known targets: {}",
+            known.join(", ")
+        ));
+    }
+    let target_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/firmware");
+    let mut failures = Vec::new();
+    println!(
+        "| target | board | problem | steps | t_grok | bit-exact | snapshot | flash | RAM (static) | QEMU |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for board in boards {
+        eprintln!(
+            "{}: building and running on {}…",
+            board.target, board.machine
+        );
+        let o = run_board(board, &target_dir, timeout, overwrite)
+            .map_err(|e| format!("{}: {e}", board.target))?;
+        let c = &o.board.config;
+        println!(
+            "| {} | {} | d={} n={} n_test={} | {} | {} | {} | {} | {} / {} | {} / {} | {:.1} s |",
+            o.board.target,
+            o.board.description,
+            c.d,
+            c.n,
+            c.n_test,
+            o.steps,
+            o.t_grok.map_or("—".to_owned(), |t| format!("{t:.1}")),
+            if o.bit_exact.is_ok() { "yes" } else { "NO" },
+            if o.snapshot.is_ok() {
+                "matches"
+            } else {
+                "DIFFERS"
+            },
+            kib(o.flash),
+            kib(o.board.flash as u64),
+            kib(o.ram),
+            kib(o.board.ram as u64),
+            o.seconds
+        );
+        for e in [o.bit_exact.err(), o.snapshot.err()].into_iter().flatten() {
+            failures.push(format!("{}: {e}", o.board.target));
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_difference_is_named_by_grid_point_and_quantity() {
+        let host = host_trace(&firmware_sim::MICROBIT);
+        assert_eq!(first_difference(&host, &host), Ok(()));
+        let mut board = host.clone();
+        board[7].test_loss ^= 1;
+        board[9].params ^= 1;
+        let err = first_difference(&board, &host).expect_err("differs");
+        assert!(
+            err.starts_with("grid point 7") && err.contains("test_loss"),
+            "{err}"
+        );
+        let err = first_difference(&host[..5], &host).expect_err("shorter");
+        assert!(err.contains("5 trace lines on the board"), "{err}");
+    }
+}
