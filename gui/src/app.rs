@@ -504,6 +504,9 @@ impl ExplorerApp {
             ui.visuals().text_color()
         };
         ui.label(RichText::new(format!("Status: {state}")).color(color));
+        if let Some(warning) = crate::headless::decay_warning(&run.config, run.precision) {
+            ui.label(RichText::new(for_display(&warning)).color(Color32::YELLOW));
+        }
         let time = |x: Option<f64>| match x {
             Some(l) if l.is_finite() && l > 6.0 => format!("10^{l:.2}"),
             Some(l) if l.is_finite() => format!("{:.4}", 10f64.powf(l)),

@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use grokflow_core::experiment::{Experiment, ExperimentError, Summary};
 use grokflow_core::file_data::DataFile;
-use grokflow_core::{LogGrid, Loss, Metrics, ModelKind, Scalar, WithScalar, reference};
+use grokflow_core::{
+    Integrator, LogGrid, Loss, Metrics, ModelKind, Precision, Scalar, WithScalar, reference,
+};
 
 use crate::cli::{RunArgs, flag_error};
 use crate::progress::Progress;
@@ -58,6 +60,20 @@ fn experiment<S: Scalar>(args: &RunArgs) -> Result<Experiment<S>, String> {
     Experiment::from_data(&template, &train, test.as_ref()).map_err(message)
 }
 
+/// A warning when one step of the paper's update loses the decay in this format (PAPER.md:
+/// `ηλ < 2^{−(p+1)}` for floats; weights below `2^{−(f+1)}/(ηλ)` in fixed point).
+pub fn decay_warning(config: &grokflow_core::Config, precision: Precision) -> Option<String> {
+    let stepwise = config.integrator == Integrator::Gd;
+    let eta_lambda = config.lr * config.lambda;
+    (stepwise && precision.decay_is_lost(eta_lambda, config.init_scale())).then(|| {
+        format!(
+            "ηλ = {eta_lambda:e} is below {}'s decay threshold: the paper's update rounds \
+             θ(1 − ηλ) back to θ (consider gd-kahan, gd-log-space or stochastic rounding)",
+            precision.name()
+        )
+    })
+}
+
 /// Runs `experiment` with references, CSV, progress and Ctrl-C as `args` ask.
 fn drive<S: Scalar>(
     args: &RunArgs,
@@ -65,6 +81,9 @@ fn drive<S: Scalar>(
     stop: &AtomicBool,
 ) -> Result<Summary, String> {
     let config = *experiment.config();
+    if let Some(warning) = decay_warning(&config, args.precision()) {
+        eprintln!("warning: {warning}");
+    }
     let uses_references = config.task.model() == ModelKind::DiagonalNet;
     if !args.no_references && uses_references {
         let entries = config.n.saturating_mul(config.d);
