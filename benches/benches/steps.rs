@@ -30,7 +30,7 @@ impl fmt::Debug for Size {
 
 const SIZES: [Size; 3] = [
     Size { d: 64, n: 32 },
-    Size { d: 2000, n: 128 },
+    Size { d: 1000, n: 256 },
     Size { d: 100_000, n: 256 },
 ];
 

@@ -4,6 +4,7 @@
 use crate::error::ConfigError;
 use crate::linalg::{LANES, reduce};
 use crate::scalar::Scalar;
+use crate::sign_tables::{self, TABLE_MIN_ROWS};
 
 /// Bits per storage word of a sign matrix.
 pub const WORD_BITS: usize = 64;
@@ -13,26 +14,45 @@ pub const fn words_per_row(d: usize) -> usize {
     d.div_ceil(WORD_BITS)
 }
 
+/// Rows of a sign matrix that [`Dataset::matvec`] takes through `w` together.
+const ROW_BLOCK: usize = 4;
+
 /// `⟨w, x⟩` for one row `x` ∈ {±1}^d stored as bits; coordinate `j` goes to lane `j mod 8`.
 #[inline]
 pub(crate) fn sign_row_dot<S: Scalar>(row: &[u64], w: &[S]) -> S {
-    let mut lanes = [S::ZERO; LANES];
-    for (&word, wc) in row.iter().zip(w.chunks(WORD_BITS)) {
-        let mut bits = word;
+    let [dot] = sign_rows_dot([row], w);
+    dot
+}
+
+/// [`sign_row_dot`] for several rows at once: each load of `w` serves every row, and the
+/// rows' independent sums hide the add latency. Each row is summed in exactly the order
+/// [`sign_row_dot`] uses, so blocking never changes a result.
+#[inline]
+fn sign_rows_dot<S: Scalar, const R: usize>(rows: [&[u64]; R], w: &[S]) -> [S; R] {
+    let mut lanes = [[S::ZERO; LANES]; R];
+    for (c, wc) in w.chunks(WORD_BITS).enumerate() {
+        let words = rows.map(|row| row.get(c).copied().unwrap_or(0));
         let mut chunks = wc.chunks_exact(LANES);
+        let mut shift = 0u32;
         for chunk in &mut chunks {
-            for (lane, &wj) in lanes.iter_mut().zip(chunk) {
-                // A select, not a branch: random signs would mispredict half the time.
-                *lane += if bits & 1 == 1 { wj } else { -wj };
-                bits >>= 1;
+            for (row_lanes, &word) in lanes.iter_mut().zip(&words) {
+                let bits = word >> shift;
+                for (lane, (sum, &wj)) in row_lanes.iter_mut().zip(chunk).enumerate() {
+                    // A select, not a branch: random signs would mispredict half the time.
+                    *sum += if (bits >> lane) & 1 == 1 { wj } else { -wj };
+                }
+            }
+            shift += LANES as u32;
+        }
+        for (row_lanes, &word) in lanes.iter_mut().zip(&words) {
+            // A whole word leaves no remainder (and a shift by 64 would overflow).
+            let bits = word.checked_shr(shift).unwrap_or(0);
+            for (lane, (sum, &wj)) in row_lanes.iter_mut().zip(chunks.remainder()).enumerate() {
+                *sum += if (bits >> lane) & 1 == 1 { wj } else { -wj };
             }
         }
-        for (lane, &wj) in lanes.iter_mut().zip(chunks.remainder()) {
-            *lane += if bits & 1 == 1 { wj } else { -wj };
-            bits >>= 1;
-        }
     }
-    reduce(lanes)
+    lanes.map(reduce)
 }
 
 /// `⟨w, x⟩` for one real row; coordinate `j` goes to lane `j mod 8`.
@@ -163,10 +183,25 @@ impl<'a> Dataset<'a> {
     /// are not a feature matrix and leave `out` unchanged).
     pub fn matvec<S: Scalar>(&self, w: &[S], out: &mut [S]) {
         match self.features {
+            Features::Signs(bits) if self.len() >= TABLE_MIN_ROWS => {
+                sign_tables::matvec(bits, words_per_row(self.d), w, out);
+            }
             Features::Signs(bits) => {
-                let row_words = words_per_row(self.d);
-                for (row, o) in bits.chunks_exact(row_words.max(1)).zip(out.iter_mut()) {
-                    *o = sign_row_dot(row, w);
+                let row_words = words_per_row(self.d).max(1);
+                // Rows in blocks of ROW_BLOCK share each load of `w`; a lone row at the end
+                // goes through the same code with a smaller block.
+                let mut rows = bits.chunks_exact(row_words);
+                let mut outs = out.chunks_mut(ROW_BLOCK);
+                for o in &mut outs {
+                    if o.len() == ROW_BLOCK {
+                        let block: [&[u64]; ROW_BLOCK] =
+                            core::array::from_fn(|_| rows.next().unwrap_or_default());
+                        o.copy_from_slice(&sign_rows_dot(block, w));
+                    } else {
+                        for oi in o.iter_mut() {
+                            *oi = sign_row_dot(rows.next().unwrap_or_default(), w);
+                        }
+                    }
                 }
             }
             Features::Reals(x) => {
@@ -182,13 +217,24 @@ impl<'a> Dataset<'a> {
     pub fn matvec_transposed<S: Scalar>(&self, g: &[S], out: &mut [S]) {
         out.fill(S::ZERO);
         match self.features {
+            Features::Signs(bits) if self.len() >= TABLE_MIN_ROWS => {
+                sign_tables::matvec_transposed(bits, words_per_row(self.d), g, out);
+            }
             Features::Signs(bits) => {
-                let row_words = words_per_row(self.d);
-                for (row, &gi) in bits.chunks_exact(row_words.max(1)).zip(g) {
-                    for (&word, oc) in row.iter().zip(out.chunks_mut(WORD_BITS)) {
-                        for (bit, oj) in oc.iter_mut().enumerate() {
-                            *oj += if (word >> bit) & 1 == 1 { gi } else { -gi };
+                let row_words = words_per_row(self.d).max(1);
+                // One word column at a time: its 64 sums stay in registers while every row
+                // streams past, instead of `out` going through the cache once per row.
+                for (column, oc) in out.chunks_mut(WORD_BITS).enumerate() {
+                    let mut sums = [S::ZERO; WORD_BITS];
+                    let words = bits.iter().skip(column).step_by(row_words);
+                    for (&word, &gi) in words.zip(g) {
+                        let minus = -gi;
+                        for (bit, sum) in sums.iter_mut().enumerate() {
+                            *sum += if (word >> bit) & 1 == 1 { gi } else { minus };
                         }
+                    }
+                    for (o, &sum) in oc.iter_mut().zip(&sums) {
+                        *o = sum;
                     }
                 }
             }
@@ -242,6 +288,80 @@ mod tests {
         let mut f = [0.0];
         data.matvec(&w, &mut f);
         assert_eq!(f[0], 1.0 - 0.25);
+    }
+
+    /// Blocking rows (Xw) and word columns (Xᵀg) must not change a single bit: every sum is
+    /// taken in the order of the one-row, one-column definition. Sizes straddle the row
+    /// block, the eight lanes and the 64-bit words.
+    #[test]
+    fn blocked_passes_sum_in_the_order_of_the_definition() {
+        let mut rng = crate::rng::Rng::new(3, crate::rng::Stream::Train);
+        for (n, d) in [(1, 1), (3, 7), (4, 64), (5, 65), (9, 130), (13, 200)] {
+            let row_words = words_per_row(d);
+            let bits: std::vec::Vec<u64> = (0..n * row_words).map(|_| rng.next_u64()).collect();
+            let labels = std::vec![1.0f32; n];
+            let w: std::vec::Vec<f32> = (0..d).map(|_| rng.normal() as f32).collect();
+            let g: std::vec::Vec<f32> = (0..n).map(|_| rng.normal() as f32).collect();
+            let data = Dataset::new(Features::Signs(&bits), &labels, d).expect("sizes");
+
+            let mut f = std::vec![0.0f32; n];
+            data.matvec(&w, &mut f);
+            for (i, &fi) in f.iter().enumerate() {
+                let row = &bits[i * row_words..(i + 1) * row_words];
+                assert_eq!(
+                    fi.to_bits(),
+                    sign_row_dot(row, &w).to_bits(),
+                    "n={n} d={d} i={i}"
+                );
+            }
+
+            let mut xt_g = std::vec![0.0f32; d];
+            data.matvec_transposed(&g, &mut xt_g);
+            for (j, &got) in xt_g.iter().enumerate() {
+                let mut want = 0.0f32;
+                for (i, &gi) in g.iter().enumerate() {
+                    want += if data.entry(i, j) > 0.0 { gi } else { -gi };
+                }
+                assert_eq!(got.to_bits(), want.to_bits(), "n={n} d={d} j={j}");
+            }
+        }
+    }
+
+    /// The table method on sizes that straddle its 64-row blocks and 64-column words, with
+    /// small integers so that every summation order gives the exact answer.
+    #[test]
+    fn table_passes_are_exact_on_integers() {
+        let mut rng = crate::rng::Rng::new(4, crate::rng::Stream::Train);
+        for (n, d) in [(128, 1), (128, 64), (129, 70), (130, 200), (200, 9)] {
+            assert!(n >= TABLE_MIN_ROWS);
+            let row_words = words_per_row(d);
+            let mut bits: std::vec::Vec<u64> = (0..n * row_words).map(|_| rng.next_u64()).collect();
+            // Padding bits past d are zero in stored data.
+            if d % WORD_BITS != 0 {
+                for row in bits.chunks_exact_mut(row_words) {
+                    if let Some(last) = row.last_mut() {
+                        *last &= (1u64 << (d % WORD_BITS)) - 1;
+                    }
+                }
+            }
+            let labels = std::vec![1.0f32; n];
+            let w: std::vec::Vec<f64> = (0..d).map(|j| (j % 17) as f64 - 8.0).collect();
+            let g: std::vec::Vec<f64> = (0..n).map(|i| (i % 13) as f64 - 6.0).collect();
+            let data = Dataset::new(Features::Signs(&bits), &labels, d).expect("sizes");
+
+            let mut f = std::vec![0.0f64; n];
+            data.matvec(&w, &mut f);
+            for (i, &fi) in f.iter().enumerate() {
+                let want: f64 = (0..d).map(|j| data.entry(i, j) * w[j]).sum();
+                assert_eq!(fi, want, "n={n} d={d} i={i}");
+            }
+            let mut xt_g = std::vec![0.0f64; d];
+            data.matvec_transposed(&g, &mut xt_g);
+            for (j, &got) in xt_g.iter().enumerate() {
+                let want: f64 = (0..n).map(|i| data.entry(i, j) * g[i]).sum();
+                assert_eq!(got, want, "n={n} d={d} j={j}");
+            }
+        }
     }
 
     #[test]

@@ -73,6 +73,7 @@ mod precision;
 mod preset;
 mod rng;
 mod scalar;
+mod sign_tables;
 mod simulation;
 mod storage;
 mod task;

@@ -128,7 +128,7 @@ fn emulate(board: &Board, elf: &Path, timeout: Duration) -> Result<Vec<String>, 
             let _ = child.kill();
             let _ = child.wait();
             return Err(format!(
-                "{} timed out after {} s (a wrong memory map hangs silently)",
+                "{} timed out after {} s (a wrong memory map or a stack overflow hangs silently)",
                 board.machine,
                 timeout.as_secs()
             ));

@@ -1,0 +1,92 @@
+"""Runs grokflow's `gd_step` benchmark beside the numpy and JAX versions of the same update
+(gd_numpy.py, gd_jax.py) at the same sizes and prints one Markdown table with the ratios.
+
+    pip install numpy "jax[cpu]"
+    python3 benches/peers/compare.py
+
+A peer that is not installed is left out with a note; the Rust side always runs.
+"""
+
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SIZES = [(64, 32), (1000, 256), (100000, 256)]
+UNITS = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def rust_seconds_per_step():
+    """Median of divan's `gd_step` rows, keyed by (d, n)."""
+    out = subprocess.run(
+        ["cargo", "bench", "-q", "-p", "grokflow-benches", "--bench", "steps", "--", "gd_step"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout
+    times = {}
+    row = re.compile(r"d=(\d+) n=(\d+)\s+(.*)")
+    for line in out.splitlines():
+        m = row.search(line)
+        if not m:
+            continue
+        # columns: fastest │ slowest │ median │ mean │ samples │ iters
+        cells = [c.strip() for c in m.group(3).split("│")]
+        value, unit = cells[2].split()
+        times[(int(m.group(1)), int(m.group(2)))] = float(value) * UNITS[unit]
+    return times
+
+
+def peer_seconds_per_step(script):
+    args = [f"{d}x{n}" for d, n in SIZES]
+    try:
+        out = subprocess.run(
+            [sys.executable, os.path.join(HERE, script), *args],
+            cwd=HERE, check=True, capture_output=True, text=True,
+        ).stdout
+    except subprocess.CalledProcessError as err:
+        print(f"note: {script} failed ({err.stderr.strip().splitlines()[-1]}); "
+              f"install with: pip install numpy \"jax[cpu]\"", file=sys.stderr)
+        return {}
+    times = {}
+    for line in out.splitlines():
+        _, d, n, secs = line.split()
+        times[(int(d), int(n))] = float(secs)
+    return times
+
+
+def fmt(seconds):
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def main():
+    rust = rust_seconds_per_step()
+    numpy = peer_seconds_per_step("gd_numpy.py")
+    jax = peer_seconds_per_step("gd_jax.py")
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    print(f"gd step, f32, depth-2 diagonal net, logistic loss; {time.strftime('%Y-%m-%d')}, "
+          f"{cpu}, {os.cpu_count()} cores\n")
+    print("| d | n | grokflow | numpy | JAX (jit loop) | numpy / grokflow | JAX / grokflow |")
+    print("|---|---|---|---|---|---|---|")
+    for size in SIZES:
+        r = rust.get(size)
+        cells = [fmt(r) if r else "–"]
+        for peer in (numpy, jax):
+            cells.append(fmt(peer[size]) if size in peer else "–")
+        for peer in (numpy, jax):
+            cells.append(f"{peer[size] / r:.1f}×" if r and size in peer else "–")
+        print(f"| {size[0]} | {size[1]} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
