@@ -1,4 +1,5 @@
-//! Command-line interface: the explorer (no subcommand), `grokflow run` and `grokflow presets`.
+//! Command-line interface: the explorer (no subcommand), `grokflow run`, `grokflow sweep`
+//! and `grokflow presets`.
 
 use std::path::PathBuf;
 
@@ -38,6 +39,8 @@ pub enum Command {
     Run(Box<RunArgs>),
     /// List the presets with their sizes and what they show.
     Presets,
+    /// Run a grid of (α, λ) on every core; write a CSV and a PNG heat map.
+    Sweep(crate::sweep_cli::SweepArgs),
 }
 
 /// Flags of `grokflow run`. Every experiment flag overrides the preset's value.
@@ -227,7 +230,7 @@ pub fn flag_error(e: &ConfigError) -> String {
     format!("invalid --{}: {e}", e.field().replace('_', "-"))
 }
 
-fn parse_preset(s: &str) -> Result<&'static Preset, String> {
+pub(crate) fn parse_preset(s: &str) -> Result<&'static Preset, String> {
     preset(s).ok_or_else(|| {
         let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
         format!("unknown preset; choose one of {}", names.join(", "))

@@ -17,6 +17,7 @@ pub mod plots;
 pub mod progress;
 pub mod run_data;
 pub mod summary;
+pub mod sweep_cli;
 pub mod trajectory_csv;
 pub mod weights_view;
 pub mod worker;

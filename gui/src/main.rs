@@ -28,6 +28,28 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Sweep(args)) => {
+            let stop = Arc::new(AtomicBool::new(false));
+            let flag = Arc::clone(&stop);
+            if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
+                eprintln!("warning: Ctrl-C will not stop the sweep cleanly: {e}");
+            }
+            match grokflow::sweep_cli::run(&args, &stop) {
+                Ok(report) => {
+                    grokflow::sweep_cli::print_report(&report, &args.csv, &args.png);
+                    if stop.load(Ordering::Relaxed) {
+                        eprintln!("stopped: the files hold the runs finished so far");
+                        ExitCode::from(130)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some(Command::Presets) => {
             for p in PRESETS {
                 let c = p.config;

@@ -138,3 +138,60 @@ fn csv_has_the_documented_header_and_one_row_per_record() {
         assert!(summary.get(key).is_some(), "missing {key}");
     }
 }
+
+/// A sweep writes one CSV row per run and a PNG, classifies by the paper's ordering (for a
+/// fixed λ, a larger α groks later: t ≈ ln α / λ), and gives the same results on 1 and 2
+/// threads.
+#[test]
+fn sweep_writes_csv_and_png_and_does_not_depend_on_threads() {
+    let mut rows = Vec::new();
+    for threads in ["1", "2"] {
+        let (csv, png) = (
+            temp(&format!("sweep{threads}.csv")),
+            temp(&format!("sweep{threads}.png")),
+        );
+        let out = grokflow(&[
+            "sweep",
+            "--alphas",
+            "10:1000:3",
+            "--lambdas",
+            "2e-3:2e-3:1",
+            "--threads",
+            threads,
+            "--csv",
+            csv.to_str().expect("utf-8"),
+            "--png",
+            png.to_str().expect("utf-8"),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&csv).expect("csv");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1 + 3, "{text}");
+        assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG"));
+        // Everything but the wall time (last column).
+        let results: Vec<String> = lines
+            .iter()
+            .skip(1)
+            .map(|l| {
+                l.rsplit_once(',')
+                    .map_or(String::new(), |(head, _)| head.to_owned())
+            })
+            .collect();
+        rows.push(results);
+    }
+    assert_eq!(rows[0], rows[1]);
+    let t_grok: Vec<f64> = rows[0]
+        .iter()
+        .map(|l| {
+            l.split(',')
+                .nth(5)
+                .and_then(|t| t.parse().ok())
+                .expect("every cell groks")
+        })
+        .collect();
+    assert!(t_grok[0] < t_grok[1] && t_grok[1] < t_grok[2], "{t_grok:?}");
+}
