@@ -36,19 +36,20 @@ fn sign_rows_dot<S: Scalar, const R: usize>(rows: [&[u64]; R], w: &[S]) -> [S; R
         let mut shift = 0u32;
         for chunk in &mut chunks {
             for (row_lanes, &word) in lanes.iter_mut().zip(&words) {
-                let bits = word >> shift;
+                // Eight signs in the low bits; each lane tests a constant mask, so the
+                // compiler makes the whole chunk a few vector ops, without branches.
+                let bits = (word >> shift) as u32;
                 for (lane, (sum, &wj)) in row_lanes.iter_mut().zip(chunk).enumerate() {
-                    // A select, not a branch: random signs would mispredict half the time.
-                    *sum += if (bits >> lane) & 1 == 1 { wj } else { -wj };
+                    *sum += wj.negate_if(bits & (1 << lane) == 0);
                 }
             }
             shift += LANES as u32;
         }
         for (row_lanes, &word) in lanes.iter_mut().zip(&words) {
             // A whole word leaves no remainder (and a shift by 64 would overflow).
-            let bits = word.checked_shr(shift).unwrap_or(0);
+            let bits = word.checked_shr(shift).unwrap_or(0) as u32;
             for (lane, (sum, &wj)) in row_lanes.iter_mut().zip(chunks.remainder()).enumerate() {
-                *sum += if (bits >> lane) & 1 == 1 { wj } else { -wj };
+                *sum += wj.negate_if(bits & (1 << lane) == 0);
             }
         }
     }
@@ -228,9 +229,12 @@ impl<'a> Dataset<'a> {
                     let mut sums = [S::ZERO; WORD_BITS];
                     let words = bits.iter().skip(column).step_by(row_words);
                     for (&word, &gi) in words.zip(g) {
-                        let minus = -gi;
-                        for (bit, sum) in sums.iter_mut().enumerate() {
-                            *sum += if (word >> bit) & 1 == 1 { gi } else { minus };
+                        // Two 32-bit halves, so each lane tests a constant mask (vector ops).
+                        let (low, high) = sums.split_at_mut(WORD_BITS / 2);
+                        for (half, part) in [(word as u32, low), ((word >> 32) as u32, high)] {
+                            for (bit, sum) in part.iter_mut().enumerate() {
+                                *sum += gi.negate_if(half & (1 << bit) == 0);
+                            }
                         }
                     }
                     for (o, &sum) in oc.iter_mut().zip(&sums) {

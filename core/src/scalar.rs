@@ -80,12 +80,25 @@ pub trait Scalar:
     fn from_usize(n: usize) -> Self {
         Self::from_f64(n as f64)
     }
+
+    /// `−self` when `negative`, else `self`: the sign of a ±1 feature applied without a
+    /// branch. Must give exactly the bits of `-self`; IEEE types flip the sign bit, which
+    /// the compiler turns into a vector xor.
+    #[inline]
+    fn negate_if(self, negative: bool) -> Self {
+        if negative { -self } else { self }
+    }
 }
 
 impl Scalar for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const NAME: &'static str = "f32";
+
+    #[inline]
+    fn negate_if(self, negative: bool) -> Self {
+        f32::from_bits(self.to_bits() ^ (u32::from(negative) << 31))
+    }
 
     #[inline]
     fn from_f64(x: f64) -> Self {
@@ -129,6 +142,11 @@ impl Scalar for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const NAME: &'static str = "f64";
+
+    #[inline]
+    fn negate_if(self, negative: bool) -> Self {
+        f64::from_bits(self.to_bits() ^ (u64::from(negative) << 63))
+    }
 
     #[inline]
     fn from_f64(x: f64) -> Self {
