@@ -179,7 +179,8 @@ impl<'a> Dataset<'a> {
         }
     }
 
-    /// `out[i] = ⟨w, x_i⟩` for every row, in eight interleaved partial sums.
+    /// `out[i] = ⟨w, x_i⟩` for every row, in eight interleaved partial sums (sign matrices
+    /// of at least 128 rows: one table sum per 64 coordinates, see `sign_tables`).
     /// `w` has length `d`, `out` length `n` (shorter slices truncate the work; index pairs
     /// are not a feature matrix and leave `out` unchanged).
     pub fn matvec<S: Scalar>(&self, w: &[S], out: &mut [S]) {
@@ -214,7 +215,8 @@ impl<'a> Dataset<'a> {
         }
     }
 
-    /// `out[j] = Σ_i g[i]·x_ij`, summed in row order. `g` has length `n`, `out` length `d`.
+    /// `out[j] = Σ_i g[i]·x_ij`, summed in row order (sign matrices of at least 128 rows:
+    /// one table sum per 64 rows, see `sign_tables`). `g` has length `n`, `out` length `d`.
     pub fn matvec_transposed<S: Scalar>(&self, g: &[S], out: &mut [S]) {
         out.fill(S::ZERO);
         match self.features {

@@ -29,7 +29,7 @@
 //!
 //! ## Features
 //! - `std` (default): [`experiment`] (a heap-backed runner with reference predictors),
-//!   [`reference`] (max-margin and min-norm solvers built on `clarabel`) and [`file_data`]
+//!   [`reference`](mod@reference) (max-margin and min-norm solvers built on `clarabel`) and [`file_data`]
 //!   (data sets from `.npy`, `.npz` and `.csv`), [`experiment_file`] (versioned JSON) and
 //!   [`sweep`] (phase diagrams on every core) and [`study`] (the low-precision table).
 //!   Without it the crate builds for bare-metal targets such as `thumbv6m-none-eabi`.
