@@ -9,7 +9,7 @@ use crate::scalar::Scalar;
 /// Loss and accuracy at the point where a gradient was taken.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Evaluation<S> {
-    /// Mean training loss (for [`Objective::log_gradient`], `ln` of it).
+    /// Mean training loss (for the log-space gradient of `normalized-gd`, `ln` of it).
     pub loss: S,
     /// Number of training examples with a positive margin.
     pub correct: usize,
