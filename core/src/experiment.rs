@@ -217,7 +217,7 @@ impl<S: Scalar> Experiment<S> {
         }
     }
 
-    /// Solves the kernel- and rich-regime reference predictors (see [`reference`]), so that
+    /// Solves the kernel- and rich-regime reference predictors (see [`reference`](mod@crate::reference)), so that
     /// the runs report `cos_kernel` and `cos_rich`.
     pub fn compute_references(&mut self) -> Result<&Predictors, ReferenceError> {
         if self.config.task.model() != crate::config::ModelKind::DiagonalNet {
