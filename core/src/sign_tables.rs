@@ -95,13 +95,45 @@ fn transpose(m: &mut [u64; WORD_BITS]) {
 /// the cache at the price of rebuilding the tables once per block (a few percent).
 const ROW_CHUNK: usize = 1024;
 
+/// Products `n·d` from which a pass is shared among rayon's threads (feature `parallel`).
+/// `X·w` is split by rows and `Xᵀg` by word columns: every output is still one sum in the
+/// same order, so a split run gives the same bits as a serial one, on any number of threads.
+#[cfg(feature = "parallel")]
+const PARALLEL_MIN_PRODUCTS: usize = 1 << 22;
+
+/// How many parts to split a pass of `rows × d` into (1: run it here).
+fn parts(rows: usize, d: usize) -> usize {
+    #[cfg(feature = "parallel")]
+    if rows.saturating_mul(d) >= PARALLEL_MIN_PRODUCTS {
+        return rayon::current_num_threads().max(1);
+    }
+    let _ = (rows, d);
+    1
+}
+
 /// `out[i] = ⟨w, x_i⟩` for the rows of a sign matrix (`row_words` words per row): each row
 /// adds one table sum per word, in word order.
+pub(crate) fn matvec<S: Scalar>(bits: &[u64], row_words: usize, w: &[S], out: &mut [S]) {
+    let row_words = row_words.max(1);
+    let parts = parts(out.len(), w.len());
+    if parts > 1 {
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            let rows_per_part = out.len().div_ceil(parts);
+            out.par_chunks_mut(rows_per_part)
+                .zip(bits.par_chunks(rows_per_part * row_words))
+                .for_each(|(o, b)| matvec_rows(b, row_words, w, o));
+            return;
+        }
+    }
+    matvec_rows(bits, row_words, w, out);
+}
+
 // Never inlined: the caller's frame must not reserve the tables when it takes another path.
 #[inline(never)]
-pub(crate) fn matvec<S: Scalar>(bits: &[u64], row_words: usize, w: &[S], out: &mut [S]) {
+fn matvec_rows<S: Scalar>(bits: &[u64], row_words: usize, w: &[S], out: &mut [S]) {
     out.fill(S::ZERO);
-    let row_words = row_words.max(1);
     let mut tables: Tables<S> = [[S::ZERO; ENTRIES]; TABLES];
     for (rows, outs) in bits
         .chunks(row_words * ROW_CHUNK)
@@ -117,10 +149,35 @@ pub(crate) fn matvec<S: Scalar>(bits: &[u64], row_words: usize, w: &[S], out: &m
 }
 
 /// `out[j] = Σ_i g[i]·x_ij` for a sign matrix (`row_words` words per row), 64 rows at a time.
-#[inline(never)]
 pub(crate) fn matvec_transposed<S: Scalar>(bits: &[u64], row_words: usize, g: &[S], out: &mut [S]) {
-    out.fill(S::ZERO);
     let row_words = row_words.max(1);
+    let parts = parts(g.len(), out.len());
+    if parts > 1 {
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            let words_per_part = crate::data::words_per_row(out.len()).div_ceil(parts);
+            out.par_chunks_mut(words_per_part * WORD_BITS)
+                .enumerate()
+                .for_each(|(part, o)| {
+                    matvec_transposed_columns(bits, row_words, g, part * words_per_part, o);
+                });
+            return;
+        }
+    }
+    matvec_transposed_columns(bits, row_words, g, 0, out);
+}
+
+/// [`matvec_transposed`] for the columns from word `first_word` on, as many as `out` holds.
+#[inline(never)]
+fn matvec_transposed_columns<S: Scalar>(
+    bits: &[u64],
+    row_words: usize,
+    g: &[S],
+    first_word: usize,
+    out: &mut [S],
+) {
+    out.fill(S::ZERO);
     let mut tables: Tables<S> = [[S::ZERO; ENTRIES]; TABLES];
     for (block, gb) in g.chunks(WORD_BITS).enumerate() {
         fill_tables(gb, &mut tables);
@@ -128,7 +185,7 @@ pub(crate) fn matvec_transposed<S: Scalar>(bits: &[u64], row_words: usize, g: &[
         for (c, oc) in out.chunks_mut(WORD_BITS).enumerate() {
             let mut columns = [0u64; WORD_BITS];
             for (word, row) in columns.iter_mut().zip(rows.clone().take(gb.len())) {
-                *word = row.get(c).copied().unwrap_or(0);
+                *word = row.get(first_word + c).copied().unwrap_or(0);
             }
             transpose(&mut columns);
             for (o, &signs) in oc.iter_mut().zip(&columns) {
@@ -142,6 +199,40 @@ pub(crate) fn matvec_transposed<S: Scalar>(bits: &[u64], row_words: usize, g: &[
 mod tests {
     use super::*;
     use crate::rng::{Rng, Stream};
+
+    /// Splitting a large pass among threads gives the serial bits, on any number of threads.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn split_passes_give_the_serial_bits_on_any_thread_count() {
+        let (n, d) = (300, 14_001); // n·d above PARALLEL_MIN_PRODUCTS; d not a whole word
+        assert!(n * d >= PARALLEL_MIN_PRODUCTS);
+        let row_words = crate::data::words_per_row(d);
+        let mut rng = Rng::new(6, Stream::Train);
+        let bits: std::vec::Vec<u64> = (0..n * row_words).map(|_| rng.next_u64()).collect();
+        let w: std::vec::Vec<f32> = (0..d).map(|_| rng.normal() as f32).collect();
+        let g: std::vec::Vec<f32> = (0..n).map(|_| rng.normal() as f32).collect();
+        let (mut f_serial, mut xt_serial) = (std::vec![0.0f32; n], std::vec![0.0f32; d]);
+        matvec_rows(&bits, row_words, &w, &mut f_serial);
+        matvec_transposed_columns(&bits, row_words, &g, 0, &mut xt_serial);
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
+            let (mut f, mut xt) = (std::vec![0.0f32; n], std::vec![0.0f32; d]);
+            pool.install(|| {
+                matvec(&bits, row_words, &w, &mut f);
+                matvec_transposed(&bits, row_words, &g, &mut xt);
+            });
+            let bits_of = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<std::vec::Vec<_>>();
+            assert_eq!(bits_of(&f), bits_of(&f_serial), "X·w on {threads} threads");
+            assert_eq!(
+                bits_of(&xt),
+                bits_of(&xt_serial),
+                "Xᵀg on {threads} threads"
+            );
+        }
+    }
 
     #[test]
     fn transpose_moves_every_bit_to_its_mirror() {
