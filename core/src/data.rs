@@ -14,46 +14,29 @@ pub const fn words_per_row(d: usize) -> usize {
     d.div_ceil(WORD_BITS)
 }
 
-/// Rows of a sign matrix that [`Dataset::matvec`] takes through `w` together.
-const ROW_BLOCK: usize = 4;
-
 /// `⟨w, x⟩` for one row `x` ∈ {±1}^d stored as bits; coordinate `j` goes to lane `j mod 8`.
 #[inline]
 pub(crate) fn sign_row_dot<S: Scalar>(row: &[u64], w: &[S]) -> S {
-    let [dot] = sign_rows_dot([row], w);
-    dot
-}
-
-/// [`sign_row_dot`] for several rows at once: each load of `w` serves every row, and the
-/// rows' independent sums hide the add latency. Each row is summed in exactly the order
-/// [`sign_row_dot`] uses, so blocking never changes a result.
-#[inline]
-fn sign_rows_dot<S: Scalar, const R: usize>(rows: [&[u64]; R], w: &[S]) -> [S; R] {
-    let mut lanes = [[S::ZERO; LANES]; R];
-    for (c, wc) in w.chunks(WORD_BITS).enumerate() {
-        let words = rows.map(|row| row.get(c).copied().unwrap_or(0));
+    let mut lanes = [S::ZERO; LANES];
+    for (&word, wc) in row.iter().zip(w.chunks(WORD_BITS)) {
         let mut chunks = wc.chunks_exact(LANES);
         let mut shift = 0u32;
         for chunk in &mut chunks {
-            for (row_lanes, &word) in lanes.iter_mut().zip(&words) {
-                // Eight signs in the low bits; each lane tests a constant mask, so the
-                // compiler makes the whole chunk a few vector ops, without branches.
-                let bits = (word >> shift) as u32;
-                for (lane, (sum, &wj)) in row_lanes.iter_mut().zip(chunk).enumerate() {
-                    *sum += wj.negate_if(bits & (1 << lane) == 0);
-                }
+            // Eight signs in the low bits; each lane tests a constant mask, so the compiler
+            // makes the chunk a few vector ops, without branches.
+            let bits = (word >> shift) as u32;
+            for (lane, (sum, &wj)) in lanes.iter_mut().zip(chunk).enumerate() {
+                *sum += wj.negate_if(bits & (1 << lane) == 0);
             }
             shift += LANES as u32;
         }
-        for (row_lanes, &word) in lanes.iter_mut().zip(&words) {
-            // A whole word leaves no remainder (and a shift by 64 would overflow).
-            let bits = word.checked_shr(shift).unwrap_or(0) as u32;
-            for (lane, (sum, &wj)) in row_lanes.iter_mut().zip(chunks.remainder()).enumerate() {
-                *sum += wj.negate_if(bits & (1 << lane) == 0);
-            }
+        // A whole word leaves no remainder (and a shift by 64 would overflow).
+        let bits = word.checked_shr(shift).unwrap_or(0) as u32;
+        for (lane, (sum, &wj)) in lanes.iter_mut().zip(chunks.remainder()).enumerate() {
+            *sum += wj.negate_if(bits & (1 << lane) == 0);
         }
     }
-    lanes.map(reduce)
+    reduce(lanes)
 }
 
 /// `⟨w, x⟩` for one real row; coordinate `j` goes to lane `j mod 8`.
@@ -190,20 +173,8 @@ impl<'a> Dataset<'a> {
             }
             Features::Signs(bits) => {
                 let row_words = words_per_row(self.d).max(1);
-                // Rows in blocks of ROW_BLOCK share each load of `w`; a lone row at the end
-                // goes through the same code with a smaller block.
-                let mut rows = bits.chunks_exact(row_words);
-                let mut outs = out.chunks_mut(ROW_BLOCK);
-                for o in &mut outs {
-                    if o.len() == ROW_BLOCK {
-                        let block: [&[u64]; ROW_BLOCK] =
-                            core::array::from_fn(|_| rows.next().unwrap_or_default());
-                        o.copy_from_slice(&sign_rows_dot(block, w));
-                    } else {
-                        for oi in o.iter_mut() {
-                            *oi = sign_row_dot(rows.next().unwrap_or_default(), w);
-                        }
-                    }
+                for (row, o) in bits.chunks_exact(row_words).zip(out.iter_mut()) {
+                    *o = sign_row_dot(row, w);
                 }
             }
             Features::Reals(x) => {
@@ -296,11 +267,11 @@ mod tests {
         assert_eq!(f[0], 1.0 - 0.25);
     }
 
-    /// Blocking rows (Xw) and word columns (Xᵀg) must not change a single bit: every sum is
-    /// taken in the order of the one-row, one-column definition. Sizes straddle the row
-    /// block, the eight lanes and the 64-bit words.
+    /// The direct passes (vector sign flips, word-column blocking) give exactly the sums of
+    /// their definitions: eight lanes for X·w, row order for Xᵀg. Sizes straddle the eight
+    /// lanes and the 64-bit words.
     #[test]
-    fn blocked_passes_sum_in_the_order_of_the_definition() {
+    fn direct_passes_sum_in_the_order_of_the_definition() {
         let mut rng = crate::rng::Rng::new(3, crate::rng::Stream::Train);
         for (n, d) in [(1, 1), (3, 7), (4, 64), (5, 65), (9, 130), (13, 200)] {
             let row_words = words_per_row(d);
@@ -313,12 +284,13 @@ mod tests {
             let mut f = std::vec![0.0f32; n];
             data.matvec(&w, &mut f);
             for (i, &fi) in f.iter().enumerate() {
-                let row = &bits[i * row_words..(i + 1) * row_words];
-                assert_eq!(
-                    fi.to_bits(),
-                    sign_row_dot(row, &w).to_bits(),
-                    "n={n} d={d} i={i}"
-                );
+                // Lane j mod 8, each lane summed in order, lanes reduced pairwise.
+                let mut lanes = [0.0f32; LANES];
+                for j in 0..d {
+                    lanes[j % LANES] += if data.entry(i, j) > 0.0 { w[j] } else { -w[j] };
+                }
+                let want = reduce(lanes);
+                assert_eq!(fi.to_bits(), want.to_bits(), "n={n} d={d} i={i}");
             }
 
             let mut xt_g = std::vec![0.0f32; d];
