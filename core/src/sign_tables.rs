@@ -10,8 +10,11 @@
 //!
 //! Sums run in a fixed order on every target, so results stay bit-identical between the host
 //! and a microcontroller. The tables live on the stack: 8·256 scalars, 8 KiB in f32. That is
-//! why only data sets of at least [`TABLE_MIN_ROWS`] rows use them : a board small enough to
+//! why only data sets of at least [`TABLE_MIN_ROWS`] rows use them: a board small enough to
 //! lack 8 KiB of stack (the micro:bit's 16 KiB of RAM) cannot hold that many rows anyway.
+//!
+//! With the `parallel` feature, passes of at least `PARALLEL_MIN_PRODUCTS` (2²²) sign products
+//! are shared among rayon's threads without changing any sum.
 
 use crate::data::WORD_BITS;
 use crate::scalar::Scalar;
