@@ -32,24 +32,28 @@ fn problem() -> Problem {
     }
 }
 
-/// `out = X·w`, n·d signed adds.
-#[divan::bench]
-fn matvec(bencher: Bencher) {
+/// Times `pass(data, out)` on fig 1a's matrix with an output of `out_len`, n·d signed adds.
+fn bench_pass(bencher: Bencher, out_len: usize, pass: impl Fn(&Dataset<'_>, &Problem, &mut [f32])) {
     let p = problem();
     let data = Dataset::new(Features::Signs(&p.bits), &p.labels, D).expect("sizes");
-    let mut out = vec![0.0f32; N];
+    let mut out = vec![0.0f32; out_len];
     bencher
         .counter(divan::counter::ItemsCount::new(N * D))
-        .bench_local(|| data.matvec(divan::black_box(&p.w), &mut out));
+        .bench_local(|| pass(&data, &p, &mut out));
 }
 
-/// `out = Xᵀ·g`, n·d signed adds.
+/// `out = X·w`.
+#[divan::bench]
+fn matvec(bencher: Bencher) {
+    bench_pass(bencher, N, |data, p, out| {
+        data.matvec(divan::black_box(&p.w), out);
+    });
+}
+
+/// `out = Xᵀ·g`.
 #[divan::bench]
 fn matvec_transposed(bencher: Bencher) {
-    let p = problem();
-    let data = Dataset::new(Features::Signs(&p.bits), &p.labels, D).expect("sizes");
-    let mut out = vec![0.0f32; D];
-    bencher
-        .counter(divan::counter::ItemsCount::new(N * D))
-        .bench_local(|| data.matvec_transposed(divan::black_box(&p.g), &mut out));
+    bench_pass(bencher, D, |data, p, out| {
+        data.matvec_transposed(divan::black_box(&p.g), out);
+    });
 }

@@ -189,7 +189,6 @@ impl<'a> Dataset<'a> {
     /// `out[j] = Σ_i g[i]·x_ij`, summed in row order (sign matrices of at least 128 rows:
     /// one table sum per 64 rows, see `sign_tables`). `g` has length `n`, `out` length `d`.
     pub fn matvec_transposed<S: Scalar>(&self, g: &[S], out: &mut [S]) {
-        out.fill(S::ZERO);
         match self.features {
             Features::Signs(bits) if self.len() >= TABLE_MIN_ROWS => {
                 sign_tables::matvec_transposed(bits, words_per_row(self.d), g, out);
@@ -216,13 +215,14 @@ impl<'a> Dataset<'a> {
                 }
             }
             Features::Reals(x) => {
+                out.fill(S::ZERO);
                 for (row, &gi) in x.chunks_exact(self.d.max(1)).zip(g) {
                     for (&xj, oj) in row.iter().zip(out.iter_mut()) {
                         *oj += S::from_f32(xj) * gi;
                     }
                 }
             }
-            Features::Pairs(_) => {}
+            Features::Pairs(_) => out.fill(S::ZERO),
         }
     }
 }

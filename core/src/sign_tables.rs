@@ -17,6 +17,7 @@
 //! are shared among rayon's threads without changing any sum.
 
 use crate::data::WORD_BITS;
+use crate::linalg::reduce;
 use crate::scalar::Scalar;
 
 /// Values (rows or weights) per table, one byte of signs.
@@ -57,7 +58,7 @@ fn fill_tables<S: Scalar>(values: &[S], tables: &mut Tables<S>) {
     }
 }
 
-/// The sum of one table entry per byte of `signs`, in a fixed tree order.
+/// The sum of one table entry per byte of `signs`, in the fixed pairwise order of the lanes.
 #[inline]
 fn lookup_sum<S: Scalar>(tables: &Tables<S>, signs: u64) -> S {
     let bytes = signs.to_le_bytes();
@@ -69,8 +70,7 @@ fn lookup_sum<S: Scalar>(tables: &Tables<S>, signs: u64) -> S {
             .copied()
             .unwrap_or(S::ZERO)
     });
-    let [a, b, c, d, e, f, g, h] = entry;
-    ((a + b) + (c + d)) + ((e + f) + (g + h))
+    reduce(entry)
 }
 
 /// Transposes a 64×64 bit matrix in place: bit `c` of word `r` moves to bit `r` of word `c`.

@@ -9,15 +9,21 @@ use grokflow::cli::{Cli, Command};
 use grokflow::headless;
 use grokflow_core::{PRESETS, Status};
 
+/// A flag that Ctrl-C sets, so that `what` stops between steps and keeps its results.
+fn stop_on_ctrl_c(what: &str) -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
+        eprintln!("warning: Ctrl-C will not stop the {what} cleanly: {e}");
+    }
+    stop
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Run(args)) => {
-            let stop = Arc::new(AtomicBool::new(false));
-            let flag = Arc::clone(&stop);
-            if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
-                eprintln!("warning: Ctrl-C will not stop the run cleanly: {e}");
-            }
+            let stop = stop_on_ctrl_c("run");
             match headless::run(&args, &stop) {
                 // Conventional exit status of a process stopped by SIGINT.
                 Ok(summary) if summary.status == Status::Stopped => ExitCode::from(130),
@@ -29,11 +35,7 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Sweep(args)) => {
-            let stop = Arc::new(AtomicBool::new(false));
-            let flag = Arc::clone(&stop);
-            if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
-                eprintln!("warning: Ctrl-C will not stop the sweep cleanly: {e}");
-            }
+            let stop = stop_on_ctrl_c("sweep");
             match grokflow::sweep_cli::run(&args, &stop) {
                 Ok(report) => {
                     grokflow::sweep_cli::print_report(&report, &args.csv, &args.png);

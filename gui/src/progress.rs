@@ -6,6 +6,19 @@ use std::io::IsTerminal;
 use grokflow_core::{LogGrid, Metrics};
 use indicatif::{ProgressBar, ProgressStyle};
 
+/// A bar on stderr with `template`, or None when stderr is not a terminal.
+pub fn terminal_bar(len: u64, template: &str) -> Option<ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(len);
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar
+    })
+}
+
 /// Progress reporter driven by metrics records.
 pub struct Progress {
     bar: Option<ProgressBar>,
@@ -15,15 +28,10 @@ pub struct Progress {
 impl Progress {
     /// Reports against the grid of the run (`grid.last_index() + 1` records in all).
     pub fn new(grid: &LogGrid) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(u64::from(grid.last_index()) + 1);
-            bar.set_style(
-                ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-            bar
-        });
+        let bar = terminal_bar(
+            u64::from(grid.last_index()) + 1,
+            "{elapsed_precise} [{bar:30}] {msg}",
+        );
         Self {
             bar,
             next_decade: LogGrid::T_MIN,

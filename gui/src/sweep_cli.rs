@@ -2,7 +2,6 @@
 //! and as a PNG with two heat maps (t_grok and outcome class), with progress on stderr.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
@@ -12,7 +11,6 @@ use clap::Args;
 use egui::{Color32, ColorImage};
 use grokflow_core::sweep::{Cell, Grid, Outcome, log_spaced};
 use grokflow_core::{Config, Preset};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::files::{save_png, write_atomically};
 
@@ -144,17 +142,10 @@ pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
     let mut cells = Vec::with_capacity(total);
     let failed = std::thread::scope(|scope| {
         let worker = scope.spawn(|| grid.run(threads, stop, tx));
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(total as u64);
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:30}] {pos}/{len} runs, eta {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
-            bar
-        });
+        let bar = crate::progress::terminal_bar(
+            total as u64,
+            "{elapsed_precise} [{bar:30}] {pos}/{len} runs, eta {eta}",
+        );
         let mut next_report = 0.1;
         for cell in rx {
             cells.push(cell);
@@ -195,7 +186,7 @@ pub fn csv(cells: &[Cell]) -> String {
     let mut out = String::from(
         "alpha,lambda,seed,outcome,t_fit,t_grok,t_drop,t_predicted,final_test_acc,steps,wall_s\n",
     );
-    let time = |log10: Option<f64>| log10.map_or(String::new(), |l| format!("{}", 10f64.powf(l)));
+    let time = |t: Option<f64>| t.map_or(String::new(), |t| t.to_string());
     for c in cells {
         let t = c.summary.transitions;
         let _ = writeln!(
@@ -205,9 +196,9 @@ pub fn csv(cells: &[Cell]) -> String {
             c.config.lambda,
             c.config.seed,
             c.outcome.name(),
-            time(t.log10_t_fit),
-            time(t.log10_t_grok),
-            time(t.log10_t_drop),
+            time(t.t_fit()),
+            time(t.t_grok()),
+            time(t.t_drop()),
             c.summary
                 .t_predicted
                 .map_or(String::new(), |t| t.to_string()),
