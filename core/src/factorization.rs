@@ -26,7 +26,8 @@ impl MatrixFactorization {
     pub fn matrix<S: Scalar>(&self, params: &[S], out: &mut [S]) {
         let d = self.d;
         let (u, v) = params.split_at((d * d).min(params.len()));
-        for (i, row) in out.chunks_exact_mut(d).enumerate() {
+        // `max(1)`: d ≥ 2 after validation; written so that no panic path is compiled in.
+        for (i, row) in out.chunks_exact_mut(d.max(1)).enumerate() {
             for (j, w) in row.iter_mut().enumerate() {
                 *w = entry(u, v, d, i, j);
             }
@@ -73,7 +74,7 @@ impl<S: Scalar> Model<S> for MatrixFactorization {
 
     fn init(&self, params: &mut [S]) {
         let alpha = S::from_f64(self.alpha);
-        let d = self.d;
+        let d = self.d.max(1);
         for (k, p) in params.iter_mut().enumerate() {
             let within = k % (d * d).max(1);
             *p = if within / d == within % d {

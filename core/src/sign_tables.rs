@@ -138,8 +138,10 @@ pub(crate) fn matvec<S: Scalar>(bits: &[u64], row_words: usize, w: &[S], out: &m
 fn matvec_rows<S: Scalar>(bits: &[u64], row_words: usize, w: &[S], out: &mut [S]) {
     out.fill(S::ZERO);
     let mut tables: Tables<S> = [[S::ZERO; ENTRIES]; TABLES];
+    // `max(1)`: a row has at least one word; written so that no panic path is compiled in.
+    let row_words = row_words.max(1);
     for (rows, outs) in bits
-        .chunks(row_words * ROW_CHUNK)
+        .chunks((row_words * ROW_CHUNK).max(1))
         .zip(out.chunks_mut(ROW_CHUNK))
     {
         for (c, wc) in w.chunks(WORD_BITS).enumerate() {

@@ -167,14 +167,78 @@ impl TraceLine {
     }
 }
 
-/// `step t train_loss test_loss test_acc params`, integers in decimal, bits in hex.
+/// Bytes in the longest trace line: a 20-digit step and five 16-digit hex fields, each after
+/// a space.
+pub const TRACE_LINE_MAX: usize = 20 + 5 * 17;
+
+/// A trace line as ASCII text in a fixed buffer.
+#[derive(Clone, Copy, Debug)]
+pub struct TraceText {
+    bytes: [u8; TRACE_LINE_MAX],
+    len: usize,
+}
+
+impl TraceText {
+    fn push(&mut self, byte: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = byte;
+            self.len += 1;
+        }
+    }
+
+    /// The text, without a line break.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl TraceLine {
+    /// `step t train_loss test_loss test_acc params`, integers in decimal, bits in hex.
+    ///
+    /// Written without `core::fmt`, whose formatting code can panic, so that the firmware,
+    /// which links no panic path at all, can print it.
+    pub fn to_ascii(&self) -> TraceText {
+        let mut text = TraceText {
+            bytes: [0; TRACE_LINE_MAX],
+            len: 0,
+        };
+        let mut digits = [0u8; 20];
+        let mut count = 0;
+        let mut step = self.step;
+        for slot in digits.iter_mut().rev() {
+            *slot = b'0' + (step % 10) as u8;
+            step /= 10;
+            count += 1;
+            if step == 0 {
+                break;
+            }
+        }
+        digits.iter().skip(20 - count).for_each(|&d| text.push(d));
+        for bits in [
+            self.t,
+            self.train_loss,
+            self.test_loss,
+            self.test_acc,
+            self.params,
+        ] {
+            text.push(b' ');
+            for shift in (0..16).rev() {
+                let nibble = ((bits >> (4 * shift)) & 0xf) as u8;
+                text.push(if nibble < 10 {
+                    b'0' + nibble
+                } else {
+                    b'a' + nibble - 10
+                });
+            }
+        }
+        text
+    }
+}
+
 impl fmt::Display for TraceLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {:016x} {:016x} {:016x} {:016x} {:016x}",
-            self.step, self.t, self.train_loss, self.test_loss, self.test_acc, self.params
-        )
+        let text = self.to_ascii();
+        f.write_str(core::str::from_utf8(text.as_bytes()).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -238,8 +302,21 @@ mod tests {
         let mut lines = Vec::new();
         run(&mut storage, |line| lines.push(*line)).expect("valid");
         for line in &lines {
-            assert_eq!(TraceLine::parse(&line.to_string()), Some(*line));
+            let text = line.to_string();
+            assert_eq!(TraceLine::parse(&text), Some(*line));
+            // The same digits `format!` writes.
+            let expected = format!(
+                "{} {:016x} {:016x} {:016x} {:016x} {:016x}",
+                line.step, line.t, line.train_loss, line.test_loss, line.test_acc, line.params
+            );
+            assert_eq!(text, expected);
         }
+        let widest = TraceLine {
+            step: u64::MAX,
+            ..lines[0]
+        };
+        assert_eq!(widest.to_ascii().as_bytes().len(), TRACE_LINE_MAX);
+        assert_eq!(TraceLine::parse(&widest.to_string()), Some(widest));
         assert_eq!(TraceLine::parse("# a comment"), None);
         assert_eq!(TraceLine::parse("1 2 3"), None);
     }

@@ -76,7 +76,11 @@ fn build(board: &Board, target_dir: &Path) -> Result<PathBuf, String> {
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
-        return Err(format!("building the firmware for {} failed", board.target));
+        return Err(format!(
+            "building the firmware for {} failed (`undefined symbol: grokflow_firmware_can_panic` \
+             means a panic became reachable in the firmware; see firmware/src/main.rs)",
+            board.target
+        ));
     }
     Ok(target_dir
         .join(board.target)

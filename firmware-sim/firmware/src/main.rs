@@ -1,15 +1,21 @@
 //! The firmware-sim experiment on a Cortex-M: static storage sized for the selected board,
 //! the trace over semihosting, and the exit status back to the host (0: finished).
 //!
+//! No panic can happen here, and the link proves it: the panic handler calls a function that
+//! exists nowhere, so a build in which any panic (a bounds check, an `unwrap`, `core::fmt`'s
+//! own checks, …) stays reachable after optimisation fails to link with
+//! `undefined symbol: grokflow_firmware_can_panic`. That is why the trace is written with
+//! [`TraceLine::to_ascii`] and the messages are fixed strings rather than `hprintln!`.
+//!
 //! The core is `#![forbid(unsafe_code)]`; this binary is not, because cortex-m-rt's entry
-//! point and vector table are exported symbols.
+//! point and vector table are exported symbols and the proof needs an `extern` declaration.
 #![no_std]
 #![no_main]
 
 use core::cell::RefCell;
 
 use cortex_m_rt::entry;
-use cortex_m_semihosting::{debug, hprintln};
+use cortex_m_semihosting::{debug, hio};
 use critical_section::Mutex;
 use firmware_sim::{Board, run_in};
 use grokflow_core::{Layout, StaticStorage, Status};
@@ -28,24 +34,50 @@ static STORAGE: Mutex<
     RefCell<StaticStorage<f32, { LAYOUT.words }, { LAYOUT.reals }, { LAYOUT.work }>>,
 > = Mutex::new(RefCell::new(StaticStorage::new()));
 
+/// Writes the parts and a line break to the host's stdout; output is best effort.
+fn print(parts: &[&[u8]]) {
+    if let Ok(mut out) = hio::hstdout() {
+        for part in parts {
+            let _ = out.write_all(part);
+        }
+        let _ = out.write_all(b"\n");
+    }
+}
+
 #[entry]
 fn main() -> ! {
-    hprintln!("# board {} {}", BOARD.machine, BOARD.target);
+    print(&[
+        b"# board ",
+        BOARD.machine.as_bytes(),
+        b" ",
+        BOARD.target.as_bytes(),
+    ]);
     let result = critical_section::with(|cs| {
-        let mut storage = STORAGE.borrow_ref_mut(cs);
+        let Ok(mut storage) = STORAGE.borrow(cs).try_borrow_mut() else {
+            return Ok(None);
+        };
         let StaticStorage { words, reals, work } = &mut *storage;
         run_in(&BOARD.config, words, reals, work, |line| {
-            hprintln!("{}", line)
+            print(&[line.to_ascii().as_bytes()])
         })
+        .map(Some)
     });
     let code = match result {
-        Ok(Status::Finished) => debug::EXIT_SUCCESS,
-        Ok(status) => {
-            hprintln!("# ended: {:?}", status);
+        Ok(Some(Status::Finished)) => debug::EXIT_SUCCESS,
+        Ok(Some(Status::Diverged { .. })) => {
+            print(&[b"# ended: diverged"]);
+            debug::EXIT_FAILURE
+        }
+        Ok(Some(_)) => {
+            print(&[b"# ended before t_max"]);
+            debug::EXIT_FAILURE
+        }
+        Ok(None) => {
+            print(&[b"# error: the storage is already in use"]);
             debug::EXIT_FAILURE
         }
         Err(e) => {
-            hprintln!("# error: {}", e);
+            print(&[b"# error in the configuration field ", e.field().as_bytes()]);
             debug::EXIT_FAILURE
         }
     };
@@ -56,10 +88,11 @@ fn main() -> ! {
 }
 
 #[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    hprintln!("# panic: {}", info);
-    debug::exit(debug::EXIT_FAILURE);
-    loop {
-        cortex_m::asm::wfi();
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    unsafe extern "C" {
+        // Defined nowhere: referencing it makes any reachable panic a link error.
+        fn grokflow_firmware_can_panic() -> !;
     }
+    // SAFETY: never executed; a binary in which this call is reachable does not link.
+    unsafe { grokflow_firmware_can_panic() }
 }
