@@ -1,13 +1,24 @@
 //! Writing results to disk without ever leaving a half-written file.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use egui::ColorImage;
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
 /// a crash or a full disk leaves either the old file or the new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = sibling(path, "tmp")?;
+    let mut file = std::fs::File::create(&temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&temp, path)
+}
+
+/// The hidden file `.<name>.<suffix>` next to `path`: on the same file system, so that a
+/// rename onto `path` is atomic.
+pub fn sibling(path: &Path, suffix: &str) -> io::Result<PathBuf> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -15,12 +26,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
-    let temp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-    let mut file = std::fs::File::create(&temp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(&temp, path)
+    Ok(dir.join(format!(".{}.{suffix}", name.to_string_lossy())))
 }
 
 /// Encodes an RGBA image as PNG bytes.

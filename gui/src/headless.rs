@@ -129,15 +129,23 @@ fn drive<S: Scalar>(
     if let Some(e) = write_error {
         return Err(format!("writing the CSV failed: {e}"));
     }
+    let rows = match (csv, &args.csv) {
+        (Some(csv), Some(path)) => {
+            let rows = csv.rows();
+            csv.finish()
+                .map_err(|e| format!("cannot write --csv {}: {e}", path.display()))?;
+            Some((path, rows))
+        }
+        _ => None,
+    };
     if summary.status == grokflow_core::Status::Stopped {
         let t = summary.last.map_or(0.0, |m| m.t);
-        match (&args.csv, &csv) {
-            (Some(path), Some(csv)) => eprintln!(
-                "interrupted at t = {t}; {} holds the {} rows up to there",
-                path.display(),
-                csv.rows()
+        match rows {
+            Some((path, rows)) => eprintln!(
+                "interrupted at t = {t}; {} holds the {rows} rows up to there",
+                path.display()
             ),
-            _ => eprintln!("interrupted at t = {t}"),
+            None => eprintln!("interrupted at t = {t}"),
         }
     }
     Ok(summary)

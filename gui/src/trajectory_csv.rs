@@ -1,9 +1,13 @@
 //! The trajectory as CSV, one row per grid time, written as the run goes so that an
 //! interrupted run still leaves every row it reached.
+//!
+//! Rows go to a hidden `.<name>.partial` next to the target, flushed one by one; finishing
+//! (at the end of the run, or after Ctrl-C) renames it over the target. So the target is
+//! never half-written: a killed process leaves the old file (or none) and the partial one.
 
 use std::fs::File;
 use std::io::{self, BufWriter};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use grokflow_core::Metrics;
 
@@ -35,15 +39,30 @@ pub const HEADER: [&str; 19] = [
 pub struct TrajectoryCsv {
     writer: csv::Writer<BufWriter<File>>,
     rows: usize,
+    partial: PathBuf,
+    target: PathBuf,
 }
 
 impl TrajectoryCsv {
-    /// Creates (or truncates) `path` and writes the header.
+    /// Starts the partial file for `path` and writes the header.
     pub fn create(path: &Path) -> io::Result<Self> {
-        let mut writer = csv::Writer::from_writer(BufWriter::new(File::create(path)?));
+        let partial = crate::files::sibling(path, "partial")?;
+        let mut writer = csv::Writer::from_writer(BufWriter::new(File::create(&partial)?));
         writer.write_record(HEADER)?;
         writer.flush()?;
-        Ok(Self { writer, rows: 0 })
+        Ok(Self {
+            writer,
+            rows: 0,
+            partial,
+            target: path.to_owned(),
+        })
+    }
+
+    /// Syncs the rows to disk and renames the partial file over the target.
+    pub fn finish(self) -> io::Result<()> {
+        let file = self.writer.into_inner().map_err(|e| e.into_error())?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&self.partial, &self.target)
     }
 
     /// Appends one row and flushes it to disk.
