@@ -228,6 +228,11 @@ impl ExperimentSpec {
         }
         match header.version {
             Some(v) if v > VERSION => return Err(ExperimentFileError::NewerVersion { found: v }),
+            Some(0) => {
+                return Err(ExperimentFileError::Malformed(
+                    "the \"version\" field must be 1 or more".to_owned(),
+                ));
+            }
             Some(_) => {}
             None => {
                 return Err(ExperimentFileError::Malformed(
