@@ -6,8 +6,7 @@
 //! finiteness, emptiness; the message names the file and what is wrong, and nothing panics.
 
 use std::fmt;
-use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
 use std::{format, vec};
@@ -56,54 +55,75 @@ impl fmt::Display for DataFileError {
 
 impl std::error::Error for DataFileError {}
 
+/// The formats [`DataFile::parse`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataFormat {
+    /// CSV with a header row holding a `y` column.
+    Csv,
+    /// A zip archive with members `X.npy` and `y.npy`.
+    Npz,
+    /// One `.npy` array for `X`; `y` comes from a second file.
+    Npy,
+}
+
 impl DataFile {
     /// Reads `path`, choosing the format by extension (`.npy`, `.npz`, `.csv`). For `.npy`,
     /// the file holds `X` and a sibling `<stem>_y.npy` (or `y.npy`) holds `y`.
     pub fn load(path: &Path) -> Result<Self, DataFileError> {
-        let invalid = |reason: String| DataFileError::Invalid {
+        let invalid = |path: &Path, reason: String| DataFileError::Invalid {
             path: path.to_path_buf(),
             reason,
         };
-        let io_error = |source| DataFileError::Io {
-            path: path.to_path_buf(),
-            source,
+        let read = |path: &Path| {
+            std::fs::read(path).map_err(|source| DataFileError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
         };
         let extension = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        let data = match extension.as_deref() {
-            Some("csv") => read_csv(path).map_err(|e| match e {
-                Failure::Io(source) => io_error(source),
-                Failure::Invalid(reason) => invalid(reason),
-            })?,
-            Some("npz") => read_npz(path).map_err(|e| match e {
-                Failure::Io(source) => io_error(source),
-                Failure::Invalid(reason) => invalid(reason),
-            })?,
-            Some("npy") => {
-                let y_path = sibling_labels(path).ok_or_else(|| {
-                    invalid("an .npy file holds one array: put y next to it as <name>_y.npy or y.npy, or use .npz".into())
-                })?;
-                let (x, shape) = read_npy_file(path).map_err(|e| match e {
-                    Failure::Io(source) => io_error(source),
-                    Failure::Invalid(reason) => invalid(reason),
-                })?;
-                let (y, y_shape) = read_npy_file(&y_path).map_err(|e| match e {
-                    Failure::Io(source) => DataFileError::Io {
-                        path: y_path.clone(),
-                        source,
-                    },
-                    Failure::Invalid(reason) => DataFileError::Invalid {
-                        path: y_path.clone(),
-                        reason,
-                    },
-                })?;
-                assemble(x, &shape, y, &y_shape).map_err(invalid)?
+        let format = match extension.as_deref() {
+            Some("csv") => DataFormat::Csv,
+            Some("npz") => DataFormat::Npz,
+            Some("npy") => DataFormat::Npy,
+            _ => {
+                return Err(invalid(
+                    path,
+                    "unknown format: use .npy, .npz or .csv".into(),
+                ));
             }
-            _ => return Err(invalid("unknown format: use .npy, .npz or .csv".into())),
         };
-        Ok(data)
+        let labels = match format {
+            DataFormat::Npy => {
+                let y_path = sibling_labels(path).ok_or_else(|| {
+                    invalid(path, "an .npy file holds one array: put y next to it as <name>_y.npy or y.npy, or use .npz".into())
+                })?;
+                let bytes = read(&y_path)?;
+                // Check y alone first, so that its problems name its file.
+                read_npy(&bytes).map_err(|reason| invalid(&y_path, reason))?;
+                Some(bytes)
+            }
+            _ => None,
+        };
+        Self::parse(format, &read(path)?, labels.as_deref()).map_err(|reason| invalid(path, reason))
+    }
+
+    /// Parses a file's bytes (for [`DataFormat::Npy`], `labels` holds the bytes of the `y`
+    /// array's file). Any input gives a data set or a reason; nothing panics, and declared
+    /// sizes are checked against the bytes present before anything is allocated.
+    pub fn parse(format: DataFormat, bytes: &[u8], labels: Option<&[u8]>) -> Result<Self, String> {
+        match format {
+            DataFormat::Csv => read_csv(bytes),
+            DataFormat::Npz => read_npz(bytes),
+            DataFormat::Npy => {
+                let labels = labels.ok_or("an .npy data set needs the y array as well")?;
+                let (x, x_shape) = read_npy(bytes)?;
+                let (y, y_shape) = read_npy(labels)?;
+                assemble(x, &x_shape, y, &y_shape)
+            }
+        }
     }
 
     /// Checks that every label is ±1 (for the margin losses).
@@ -119,16 +139,8 @@ impl DataFile {
     }
 }
 
-enum Failure {
-    Io(io::Error),
-    Invalid(String),
-}
-
-impl From<io::Error> for Failure {
-    fn from(e: io::Error) -> Self {
-        Failure::Io(e)
-    }
-}
+/// The most an `.npz` member may unpack to (a small archive can claim gigabytes).
+const MAX_MEMBER_BYTES: u64 = 4 << 30;
 
 fn sibling_labels(x_path: &Path) -> Option<PathBuf> {
     let stem = x_path.file_stem()?.to_str()?;
@@ -138,27 +150,45 @@ fn sibling_labels(x_path: &Path) -> Option<PathBuf> {
     [named, plain].into_iter().find(|p| p.exists())
 }
 
-/// Values and shape of one `.npy` stream, converted to f64 from any float or integer dtype.
-fn read_npy<R: Read>(reader: R) -> Result<(Vec<f64>, Vec<u64>), Failure> {
-    let npy = npyz::NpyFile::new(reader)
-        .map_err(|e| Failure::Invalid(format!("not an .npy array: {e}")))?;
+/// Values and shape of one `.npy` file, converted to f64 from any float or integer dtype.
+fn read_npy(bytes: &[u8]) -> Result<(Vec<f64>, Vec<u64>), String> {
+    // npyz multiplies the shape unchecked (an overflow panic in debug builds, a wrapped count
+    // in release), so a shape the file cannot hold is refused before npyz reads it.
+    match declared_elements(bytes) {
+        Some(count) if count <= bytes.len() as u64 => {}
+        _ => {
+            return Err(format!(
+                "not an .npy array, or its header declares more data than the file's {} bytes",
+                bytes.len()
+            ));
+        }
+    }
+    let npy = npyz::NpyFile::new(bytes).map_err(|e| format!("not an .npy array: {e}"))?;
     let shape = npy.shape().to_vec();
+    // The header may declare any shape: refuse one the bytes cannot hold before decoding
+    // allocates for it.
+    let declared = shape
+        .iter()
+        .try_fold(1u64, |total, &len| total.checked_mul(len))
+        .and_then(|count| count.checked_mul(npy.dtype().num_bytes().unwrap_or(0) as u64))
+        .filter(|&needed| needed <= bytes.len() as u64);
+    if declared.is_none() {
+        return Err(format!(
+            "the header declares more data (shape {shape:?}) than the file's {} bytes",
+            bytes.len()
+        ));
+    }
     let fortran = npy.order() == npyz::Order::Fortran;
     let dtype = npy.dtype();
     let type_str = match &dtype {
         npyz::DType::Plain(ts) => ts.to_string(),
-        other => {
-            return Err(Failure::Invalid(format!(
-                "unsupported dtype {}",
-                other.descr()
-            )));
-        }
+        other => return Err(format!("unsupported dtype {}", other.descr())),
     };
     let kind_and_size = (
         type_str.chars().nth(1),
         type_str.get(2..).and_then(|s| s.parse::<u32>().ok()),
     );
-    let bad = |e: io::Error| Failure::Invalid(format!("cannot decode the {type_str} data: {e}"));
+    let bad = |e: io::Error| format!("cannot decode the {type_str} data: {e}");
     let mut values: Vec<f64> = match kind_and_size {
         (Some('f'), Some(8)) => npy.into_vec::<f64>().map_err(bad)?,
         (Some('f'), Some(4)) => npy
@@ -186,9 +216,9 @@ fn read_npy<R: Read>(reader: R) -> Result<(Vec<f64>, Vec<u64>), Failure> {
             .map(f64::from)
             .collect(),
         _ => {
-            return Err(Failure::Invalid(format!(
+            return Err(format!(
                 "unsupported dtype {type_str}: use float64, float32, int64, int32 or int8"
-            )));
+            ));
         }
     };
     if let (true, &[rows, cols]) = (fortran, shape.as_slice()) {
@@ -205,22 +235,56 @@ fn read_npy<R: Read>(reader: R) -> Result<(Vec<f64>, Vec<u64>), Failure> {
     Ok((values, shape))
 }
 
-fn read_npy_file(path: &Path) -> Result<(Vec<f64>, Vec<u64>), Failure> {
-    read_npy(BufReader::new(File::open(path)?))
+/// The element count an `.npy` header declares (the product of its `shape` tuple), or None
+/// when the header cannot be read or the product overflows.
+fn declared_elements(bytes: &[u8]) -> Option<u64> {
+    let rest = bytes.strip_prefix(b"\x93NUMPY")?;
+    let (&major, rest) = rest.split_first()?;
+    let rest = rest.get(1..)?;
+    let (len, rest) = match major {
+        1 => {
+            let (len, rest) = rest.split_first_chunk::<2>()?;
+            (usize::from(u16::from_le_bytes(*len)), rest)
+        }
+        _ => {
+            let (len, rest) = rest.split_first_chunk::<4>()?;
+            (usize::try_from(u32::from_le_bytes(*len)).ok()?, rest)
+        }
+    };
+    let header = core::str::from_utf8(rest.get(..len)?).ok()?;
+    let after_key = header.split_once("shape")?.1;
+    let tuple = after_key.split_once('(')?.1.split_once(')')?.0;
+    tuple
+        .split(',')
+        .map(|dim| dim.trim().trim_end_matches('L'))
+        .filter(|dim| !dim.is_empty())
+        .try_fold(1u64, |count, dim| count.checked_mul(dim.parse().ok()?))
 }
 
-fn read_npz(path: &Path) -> Result<DataFile, Failure> {
-    let mut archive = zip::ZipArchive::new(BufReader::new(File::open(path)?))
-        .map_err(|e| Failure::Invalid(format!("not an .npz archive: {e}")))?;
-    let mut member = |name: &str| -> Result<(Vec<f64>, Vec<u64>), Failure> {
+fn read_npz(bytes: &[u8]) -> Result<DataFile, String> {
+    let mut archive = zip::ZipArchive::new(io::Cursor::new(bytes))
+        .map_err(|e| format!("not an .npz archive: {e}"))?;
+    let mut member = |name: &str| -> Result<(Vec<f64>, Vec<u64>), String> {
         let entry = archive
             .by_name(&format!("{name}.npy"))
-            .map_err(|_| Failure::Invalid(format!("the archive has no array named {name}")))?;
-        read_npy(entry)
+            .map_err(|_| format!("the archive has no array named {name}"))?;
+        // The declared size is a claim too: read at most the limit and refuse more.
+        let mut contents = Vec::new();
+        entry
+            .take(MAX_MEMBER_BYTES + 1)
+            .read_to_end(&mut contents)
+            .map_err(|e| format!("cannot unpack {name}.npy: {e}"))?;
+        if contents.len() as u64 > MAX_MEMBER_BYTES {
+            return Err(format!(
+                "{name}.npy unpacks to more than {} MiB",
+                MAX_MEMBER_BYTES >> 20
+            ));
+        }
+        read_npy(&contents)
     };
     let (x, x_shape) = member("X")?;
     let (y, y_shape) = member("y")?;
-    assemble(x, &x_shape, y, &y_shape).map_err(Failure::Invalid)
+    assemble(x, &x_shape, y, &y_shape)
 }
 
 /// Checks shapes and values and converts to the f32 storage of the core.
@@ -282,38 +346,38 @@ fn to_data(x: &[f64], y: &[f64], n: usize, d: usize) -> Result<DataFile, String>
     Ok(DataFile { x, y, n, d })
 }
 
-fn read_csv(path: &Path) -> Result<DataFile, Failure> {
+fn read_csv(bytes: &[u8]) -> Result<DataFile, String> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(BufReader::new(File::open(path)?));
+        .from_reader(bytes);
     let headers = reader
         .headers()
-        .map_err(|e| Failure::Invalid(format!("cannot read the header row: {e}")))?
+        .map_err(|e| format!("cannot read the header row: {e}"))?
         .clone();
     let label_column = headers
         .iter()
         .position(|h| h == "y")
-        .ok_or_else(|| Failure::Invalid("the header row has no column named y".into()))?;
+        .ok_or("the header row has no column named y")?;
     let d = headers.len() - 1;
     let (mut x, mut y) = (Vec::new(), Vec::new());
     for (row, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| Failure::Invalid(format!("row {}: {e}", row + 1)))?;
+        let record = record.map_err(|e| format!("row {}: {e}", row + 1))?;
         if record.len() != headers.len() {
-            return Err(Failure::Invalid(format!(
+            return Err(format!(
                 "row {} has {} fields, the header has {}",
                 row + 1,
                 record.len(),
                 headers.len()
-            )));
+            ));
         }
         for (column, field) in record.iter().enumerate() {
             let value: f64 = field.parse().map_err(|_| {
-                Failure::Invalid(format!(
+                format!(
                     "row {}, column {} ({}): {field:?} is not a number",
                     row + 1,
                     column + 1,
                     headers.get(column).unwrap_or("?")
-                ))
+                )
             })?;
             if column == label_column {
                 y.push(value);
@@ -324,11 +388,9 @@ fn read_csv(path: &Path) -> Result<DataFile, Failure> {
     }
     let n = y.len();
     if n == 0 || d == 0 {
-        return Err(Failure::Invalid(
-            "the data set is empty (no rows, or no feature columns)".into(),
-        ));
+        return Err("the data set is empty (no rows, or no feature columns)".into());
     }
-    to_data(&x, &y, n, d).map_err(Failure::Invalid)
+    to_data(&x, &y, n, d)
 }
 
 #[cfg(test)]
@@ -341,6 +403,44 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, content).expect("write");
         path
+    }
+
+    /// An `.npy` v1.0 file: magic, header length, the header dict padded to 64 bytes.
+    fn npy(descr: &str, shape: &str, data: &[u8]) -> Vec<u8> {
+        let mut header =
+            format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+        while (10 + header.len() + 1) % 64 != 0 {
+            header.push(' ');
+        }
+        header.push('\n');
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        bytes.extend_from_slice(data);
+        bytes
+    }
+
+    #[test]
+    fn npy_bytes_parse_and_declared_sizes_are_checked_before_allocating() {
+        let x = npy("|i1", "(2, 3)", &[1, 255, 1, 255, 1, 1]);
+        let y = npy(
+            "<f8",
+            "(2,)",
+            &[1.0f64.to_le_bytes(), (-1.0f64).to_le_bytes()].concat(),
+        );
+        let data = DataFile::parse(DataFormat::Npy, &x, Some(&y)).expect("valid");
+        assert_eq!((data.n, data.d), (2, 3));
+        assert_eq!(data.x, [1.0, -1.0, 1.0, -1.0, 1.0, 1.0]);
+        assert_eq!(data.y, [1.0, -1.0]);
+        // 2⁸⁰ elements claimed in a file of a hundred bytes: refused, not allocated.
+        let huge = npy("<f8", "(1099511627776, 1099511627776)", &[0; 16]);
+        let err = DataFile::parse(DataFormat::Npy, &huge, Some(&y)).expect_err("too big");
+        assert!(err.contains("declares more data"), "{err}");
+        let short = npy("<f8", "(2, 3)", &[0; 40]);
+        let err = DataFile::parse(DataFormat::Npy, &short, Some(&y)).expect_err("short");
+        assert!(err.contains("cannot decode the <f8 data"), "{err}");
+        let err = DataFile::parse(DataFormat::Npy, &x, None).expect_err("no y");
+        assert!(err.contains("y array"), "{err}");
     }
 
     #[test]
