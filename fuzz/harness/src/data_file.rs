@@ -54,10 +54,7 @@ pub fn data_file(bytes: &[u8]) {
         ..template
     };
     match Experiment::<f32>::from_data(&template, &data, None) {
-        Ok(mut experiment) => {
-            let mut simulation = experiment.simulation().expect("a built experiment runs");
-            crate::run_bounded(&mut simulation, 50);
-        }
+        Ok(mut experiment) => crate::run_bounded(&mut experiment, 50),
         Err(e) => assert!(!e.to_string().is_empty()),
     }
 }
