@@ -19,6 +19,9 @@ use crate::run_data::RunData;
 use crate::worker::{Control, Worker};
 use crate::{plots, trajectory_csv, weights_view};
 
+/// Pinned runs kept for comparison; pinning another drops the oldest.
+pub const MAX_PINNED: usize = 8;
+
 /// Colours of the live run and the pinned ones.
 const PALETTE: [Color32; 6] = [
     Color32::from_rgb(90, 160, 255),
@@ -182,6 +185,11 @@ impl ExplorerApp {
         self.live.as_ref().map(|(run, _)| run)
     }
 
+    /// The pinned runs, oldest first (at most [`MAX_PINNED`]).
+    pub fn pinned_runs(&self) -> &[RunData] {
+        &self.pinned
+    }
+
     /// True while a phase-diagram sweep is running.
     pub fn sweep_running(&self) -> bool {
         self.sweep.as_ref().is_some_and(Sweep::is_running)
@@ -232,6 +240,10 @@ impl ExplorerApp {
                 if let Some((run, _)) = &self.live {
                     let mut pinned = run.clone();
                     pinned.color = PALETTE[1 + self.pinned.len() % (PALETTE.len() - 1)];
+                    // Bounded memory and a readable legend: the oldest pin makes room.
+                    if self.pinned.len() == MAX_PINNED {
+                        self.pinned.remove(0);
+                    }
                     self.pinned.push(pinned);
                 }
             }

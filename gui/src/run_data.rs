@@ -5,6 +5,11 @@ use grokflow_core::{Config, Metrics, Precision, Status, Transitions};
 
 use crate::worker::{Update, Weights};
 
+/// Records kept per run. The grid allows up to 1000 points per decade over 300 decades;
+/// past this many the explorer keeps every other record (the curves on a log-time axis look
+/// the same), so that a run left for hours holds at most ~1 MB of records.
+pub const MAX_RECORDS: usize = 4096;
+
 /// A run's trajectory and state, live or pinned.
 #[derive(Clone, Debug)]
 pub struct RunData {
@@ -16,7 +21,8 @@ pub struct RunData {
     pub config: Config,
     /// In which format.
     pub precision: Precision,
-    /// Every metrics record so far (one per grid time: bounded by the log grid).
+    /// The metrics records so far, in time order: every grid time until there are
+    /// [`MAX_RECORDS`], then thinned to every other one (see [`RunData::apply`]).
     pub records: Vec<Metrics>,
     /// Transition times so far.
     pub transitions: Transitions,
@@ -56,6 +62,9 @@ impl RunData {
     /// Folds in an update from the worker.
     pub fn apply(&mut self, update: Update) {
         self.records.extend(update.records);
+        if self.records.len() > MAX_RECORDS {
+            thin(&mut self.records);
+        }
         if update.error.is_some() {
             self.error = update.error;
             self.status = Status::Finished;
@@ -78,6 +87,22 @@ impl RunData {
     }
 }
 
+/// Keeps every other record (the first, third, …) and the last, halving the density on the
+/// log-time grid while keeping both ends.
+fn thin(records: &mut Vec<Metrics>) {
+    let last = records.last().copied();
+    let mut index = 0;
+    records.retain(|_| {
+        index += 1;
+        index % 2 == 1
+    });
+    if let Some(last) = last
+        && records.last().map(|m| m.t) != Some(last.t)
+    {
+        records.push(last);
+    }
+}
+
 /// "α=128 λ=0.001 sparse-cls f32".
 fn label(config: &Config, precision: Precision) -> String {
     format!(
@@ -87,4 +112,38 @@ fn label(config: &Config, precision: Precision) -> String {
         config.task.name(),
         precision.name()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(t: f64) -> Metrics {
+        Metrics {
+            t,
+            ..Metrics::default()
+        }
+    }
+
+    #[test]
+    fn records_stay_bounded_keep_both_ends_and_stay_in_time_order() {
+        let mut run = RunData::new(Config::default(), Precision::F32, Color32::WHITE);
+        let total = 100 * MAX_RECORDS;
+        for chunk in 0..total / 100 {
+            run.apply(Update {
+                records: (0..100).map(|i| record((chunk * 100 + i) as f64)).collect(),
+                status: Status::Running,
+                transitions: Transitions::default(),
+                steps: 0,
+                weights: None,
+                note: None,
+                error: None,
+            });
+            assert!(run.records.len() <= MAX_RECORDS);
+        }
+        assert_eq!(run.records.first().map(|m| m.t), Some(0.0));
+        assert_eq!(run.records.last().map(|m| m.t), Some((total - 1) as f64));
+        assert!(run.records.windows(2).all(|w| w[0].t < w[1].t));
+        assert!(run.records.len() > MAX_RECORDS / 4);
+    }
 }

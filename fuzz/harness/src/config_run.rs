@@ -28,7 +28,11 @@ pub fn config_run(bytes: &[u8]) {
         Ok(experiment) => experiment,
         // Only the file task has nothing to generate (its data comes with `--data`).
         Err(e) => {
-            assert_eq!(config.task, Task::File, "a valid config failed to build: {e}");
+            assert_eq!(
+                config.task,
+                Task::File,
+                "a valid config failed to build: {e}"
+            );
             return;
         }
     };
