@@ -135,6 +135,10 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         work: &'a mut [S],
     ) -> Result<Self, ConfigError> {
         config.validate()?;
+        // Stochastic rounding draws from a stream seeded by the run: the same run rounds the
+        // same way every time and on every target. Seeded before anything is rounded (the
+        // initial parameters are), or a run would depend on what ran before it.
+        crate::scalar::reseed(config.seed);
         let (d, n, n_test) = (config.d, config.n, config.n_test);
         let expect = |buffer, expected: usize, actual: usize| {
             if expected == actual {
@@ -222,9 +226,6 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         let (scratch, rest) = rest.split_at_mut(sizes.scratch);
         let (outputs, rest) = rest.split_at_mut(n * sizes.outputs);
         let (slopes, test_outputs) = rest.split_at_mut(n * sizes.outputs);
-        // Stochastic rounding draws from a stream seeded by the run: the same run rounds the
-        // same way every time and on every target.
-        crate::scalar::reseed(config.seed);
         Ok(Self {
             config: *config,
             objective: Objective::new(model, config.loss, data.train, outputs, slopes, scratch),
