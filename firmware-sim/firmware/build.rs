@@ -3,10 +3,19 @@
 use std::path::PathBuf;
 
 fn main() {
-    let board = ["microbit", "lm3s6965", "an386"]
-        .into_iter()
-        .find(|b| std::env::var_os(format!("CARGO_FEATURE_{}", b.to_uppercase())).is_some())
-        .expect("select a board feature: microbit, lm3s6965 or an386");
+    // Board feature → memory map (the bf16 build runs on the LM3S6965 too).
+    let (_, board) = [
+        ("microbit", "microbit"),
+        ("lm3s6965", "lm3s6965"),
+        ("lm3s6965-bf16-sr", "lm3s6965"),
+        ("an386", "an386"),
+    ]
+    .into_iter()
+    .find(|(feature, _)| {
+        let variable = feature.to_uppercase().replace('-', "_");
+        std::env::var_os(format!("CARGO_FEATURE_{variable}")).is_some()
+    })
+    .expect("select a board feature: microbit, lm3s6965, lm3s6965-bf16-sr or an386");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     let source = PathBuf::from("memory").join(format!("{board}.x"));
     std::fs::copy(&source, out.join("memory.x")).expect("memory map");

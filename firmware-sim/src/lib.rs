@@ -16,8 +16,8 @@ use core::hash::Hasher;
 use core::ops::ControlFlow;
 
 use grokflow_core::{
-    Config, ConfigError, Layout, Metrics, References, Scalar, Simulation, StaticStorage, Status,
-    Task, generate,
+    Config, ConfigError, Layout, Metrics, Precision, References, Scalar, Simulation, StaticStorage,
+    Status, Task, generate,
 };
 
 /// An emulated board: its Rust target, its QEMU machine, its memory, and the largest problem
@@ -30,8 +30,10 @@ pub struct Board {
     pub machine: &'static str,
     /// What it is.
     pub description: &'static str,
-    /// Cargo feature of the firmware crate that selects it.
+    /// Cargo feature of the firmware crate that selects it (and names its snapshot).
     pub feature: &'static str,
+    /// The number format the firmware computes in.
+    pub precision: Precision,
     /// Flash in bytes.
     pub flash: usize,
     /// RAM in bytes.
@@ -59,6 +61,7 @@ pub const MICROBIT: Board = Board {
     machine: "microbit",
     description: "micro:bit, Cortex-M0, soft float",
     feature: "microbit",
+    precision: Precision::F32,
     flash: 256 * 1024,
     ram: 16 * 1024,
     config: SMALL,
@@ -70,6 +73,7 @@ pub const LM3S6965: Board = Board {
     machine: "lm3s6965evb",
     description: "LM3S6965, Cortex-M3, soft float",
     feature: "lm3s6965",
+    precision: Precision::F32,
     flash: 256 * 1024,
     ram: 64 * 1024,
     config: Config {
@@ -86,13 +90,25 @@ pub const AN386: Board = Board {
     machine: "mps2-an386",
     description: "MPS2-AN386, Cortex-M4F, hardware f32",
     feature: "an386",
+    precision: Precision::F32,
     flash: 4 * 1024 * 1024,
     ram: 4 * 1024 * 1024,
     config: grokflow_core::FIG1A_SMALL.config,
 };
 
-/// Every board, smallest first.
-pub const BOARDS: [Board; 3] = [MICROBIT, LM3S6965, AN386];
+/// The LM3S6965 again, computing in bf16 with stochastic rounding (emulated in software on
+/// the f64 soft-float routines) at the micro:bit's size: the rounding stream, a counter mixed
+/// with the run's seed, must draw the same bits on the board as on the host.
+pub const LM3S6965_BF16_SR: Board = Board {
+    description: "LM3S6965, Cortex-M3, bf16 stochastic rounding",
+    feature: "lm3s6965-bf16-sr",
+    precision: Precision::Bf16Sr,
+    config: SMALL,
+    ..LM3S6965
+};
+
+/// Every firmware run, smallest board first.
+pub const BOARDS: [Board; 4] = [MICROBIT, LM3S6965, LM3S6965_BF16_SR, AN386];
 
 /// The (backwards-compatible) default firmware experiment: the micro:bit's.
 pub const CONFIG: Config = MICROBIT.config;

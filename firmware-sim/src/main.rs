@@ -28,7 +28,8 @@ enum Command {
     /// Build the firmware for each emulated board, run it under QEMU, and compare its trace
     /// bit for bit with the host's and with the checked-in snapshot.
     Qemu {
-        /// Only these Rust targets (repeatable; default: every board).
+        /// Only these Rust targets or firmware builds (e.g. `lm3s6965-bf16-sr`; repeatable;
+        /// default: every one).
         #[arg(long = "target")]
         targets: Vec<String>,
         /// Replace the checked-in expected traces with this run's.

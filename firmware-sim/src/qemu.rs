@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use firmware_sim::{BOARDS, Board, TraceLine, run_in};
-use grokflow_core::Layout;
-use grokflow_core::experiment::trajectory;
+use grokflow_core::experiment::{Summary, trajectory};
+use grokflow_core::{Config, Layout, Scalar, WithScalar};
 use object::{Object, ObjectSection};
 
 /// The firmware crate (next to this one).
@@ -16,11 +16,11 @@ fn firmware_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("firmware")
 }
 
-/// Checked-in expected traces, one per target.
+/// Checked-in expected traces, one per firmware build.
 fn snapshot_path(board: &Board) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("expected")
-        .join(format!("{}.trace", board.target))
+        .join(format!("{}.trace", board.feature))
 }
 
 /// What one board did.
@@ -147,16 +147,37 @@ fn emulate(board: &Board, elf: &Path, timeout: Duration) -> Result<Vec<String>, 
     Ok(text.lines().map(str::to_owned).collect())
 }
 
-/// The host's trace of the same experiment, with heap buffers.
+/// The host's trace of the same experiment in the board's number format, with heap buffers.
 fn host_trace(board: &Board) -> Vec<TraceLine> {
-    let layout = Layout::new(&board.config);
-    let (mut words, mut reals) = (vec![0u64; layout.words], vec![0f32; layout.reals]);
-    let mut work = vec![0f32; layout.work];
-    let mut lines = Vec::new();
-    let _ = run_in(&board.config, &mut words, &mut reals, &mut work, |l| {
-        lines.push(*l)
-    });
-    lines
+    struct HostTrace(Config);
+    impl WithScalar for HostTrace {
+        type Output = Vec<TraceLine>;
+        fn run<S: Scalar>(self) -> Vec<TraceLine> {
+            let layout = Layout::new(&self.0);
+            let (mut words, mut reals) = (vec![0u64; layout.words], vec![0f32; layout.reals]);
+            let mut work = vec![S::ZERO; layout.work];
+            let mut lines = Vec::new();
+            let _ = run_in(&self.0, &mut words, &mut reals, &mut work, |l| {
+                lines.push(*l)
+            });
+            lines
+        }
+    }
+    board.precision.with(HostTrace(board.config))
+}
+
+/// The host's summary of the board's run (steps, transitions).
+fn host_summary(board: &Board) -> Result<Summary, String> {
+    struct HostSummary(Config);
+    impl WithScalar for HostSummary {
+        type Output = Result<Summary, String>;
+        fn run<S: Scalar>(self) -> Self::Output {
+            Ok(trajectory::<S>(&self.0, false)
+                .map_err(|e| e.to_string())?
+                .0)
+        }
+    }
+    board.precision.with(HostSummary(board.config))
 }
 
 /// The first difference between two traces, named by grid point and quantity.
@@ -216,9 +237,7 @@ fn run_board(
             Ok(())
         }
     };
-    let summary = trajectory::<f32>(&board.config, false)
-        .map_err(|e| e.to_string())?
-        .0;
+    let summary = host_summary(board)?;
     Ok(Outcome {
         board: *board,
         steps: summary.steps,
@@ -240,12 +259,12 @@ fn kib(bytes: u64) -> String {
 pub fn run(targets: &[String], timeout: Duration, overwrite: bool) -> Result<(), String> {
     let boards: Vec<&Board> = BOARDS
         .iter()
-        .filter(|b| targets.is_empty() || targets.iter().any(|t| t == b.target))
+        .filter(|b| targets.is_empty() || targets.iter().any(|t| t == b.target || t == b.feature))
         .collect();
     if boards.is_empty() {
-        let known: Vec<_> = BOARDS.iter().map(|b| b.target).collect();
+        let known: Vec<_> = BOARDS.iter().flat_map(|b| [b.target, b.feature]).collect();
         return Err(format!(
-            "no board for {targets:?}; known targets: {}",
+            "no board for {targets:?}; known targets and builds: {}",
             known.join(", ")
         ));
     }
@@ -257,11 +276,11 @@ pub fn run(targets: &[String], timeout: Duration, overwrite: bool) -> Result<(),
     println!("|---|---|---|---|---|---|---|---|---|---|");
     for board in boards {
         eprintln!(
-            "{}: building and running on {}…",
-            board.target, board.machine
+            "{} ({}): building and running on {}…",
+            board.target, board.feature, board.machine
         );
         let o = run_board(board, &target_dir, timeout, overwrite)
-            .map_err(|e| format!("{}: {e}", board.target))?;
+            .map_err(|e| format!("{}: {e}", board.feature))?;
         let c = &o.board.config;
         println!(
             "| {} | {} | d={} n={} n_test={} | {} | {} | {} | {} | {} / {} | {} / {} | {:.1} s |",
@@ -285,7 +304,7 @@ pub fn run(targets: &[String], timeout: Duration, overwrite: bool) -> Result<(),
             o.seconds
         );
         for e in [o.bit_exact.err(), o.snapshot.err()].into_iter().flatten() {
-            failures.push(format!("{}: {e}", o.board.target));
+            failures.push(format!("{}: {e}", o.board.feature));
         }
     }
     if failures.is_empty() {

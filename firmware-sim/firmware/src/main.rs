@@ -24,14 +24,22 @@ use grokflow_core::{Layout, StaticStorage, Status};
 const BOARD: Board = firmware_sim::MICROBIT;
 #[cfg(feature = "lm3s6965")]
 const BOARD: Board = firmware_sim::LM3S6965;
+#[cfg(feature = "lm3s6965-bf16-sr")]
+const BOARD: Board = firmware_sim::LM3S6965_BF16_SR;
 #[cfg(feature = "an386")]
 const BOARD: Board = firmware_sim::AN386;
+
+/// The number format of `BOARD.precision`.
+#[cfg(not(feature = "lm3s6965-bf16-sr"))]
+type S = f32;
+#[cfg(feature = "lm3s6965-bf16-sr")]
+type S = grokflow_core::Bf16Sr;
 
 const LAYOUT: Layout = Layout::new(&BOARD.config);
 
 /// The experiment's buffers, in .bss (so the ELF reports them as RAM use).
 static STORAGE: Mutex<
-    RefCell<StaticStorage<f32, { LAYOUT.words }, { LAYOUT.reals }, { LAYOUT.work }>>,
+    RefCell<StaticStorage<S, { LAYOUT.words }, { LAYOUT.reals }, { LAYOUT.work }>>,
 > = Mutex::new(RefCell::new(StaticStorage::new()));
 
 /// Writes the parts and a line break to the host's stdout; output is best effort.
