@@ -265,6 +265,16 @@ impl<S: Scalar> Experiment<S> {
             wall_s: start.elapsed().as_secs_f64(),
         })
     }
+
+    /// Runs to the end (or a divergence), collecting every record.
+    pub fn run_collecting(&mut self) -> Result<(Summary, Vec<Metrics>), ConfigError> {
+        let mut records = Vec::new();
+        let summary = self.run(&mut |m: &Metrics| {
+            records.push(*m);
+            core::ops::ControlFlow::Continue(())
+        })?;
+        Ok((summary, records))
+    }
 }
 
 /// Runs `config` in format `S` with references when they fit, collecting every record:
@@ -278,10 +288,5 @@ pub fn trajectory<S: Scalar>(
         // Too large or infeasible problems simply run without the cosines.
         let _ = experiment.compute_references();
     }
-    let mut records = Vec::new();
-    let summary = experiment.run(&mut |m: &Metrics| {
-        records.push(*m);
-        core::ops::ControlFlow::Continue(())
-    })?;
-    Ok((summary, records))
+    Ok(experiment.run_collecting()?)
 }

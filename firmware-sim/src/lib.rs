@@ -17,7 +17,7 @@ use core::ops::ControlFlow;
 
 use grokflow_core::{
     Config, ConfigError, Layout, Metrics, Precision, References, Scalar, Simulation, StaticStorage,
-    Status, Task, generate,
+    Status, Task, Transitions, generate,
 };
 
 /// An emulated board: its Rust target, its QEMU machine, its memory, and the largest problem
@@ -258,11 +258,22 @@ impl fmt::Display for TraceLine {
     }
 }
 
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunEnd {
+    /// Finished, or why not.
+    pub status: Status,
+    /// Integrator steps taken.
+    pub steps: u64,
+    /// Transition times found.
+    pub transitions: Transitions,
+}
+
 /// Runs [`CONFIG`] in `storage` and hands every trace line to `emit`.
 pub fn run<S: Scalar>(
     storage: &mut Storage<S>,
     emit: impl FnMut(&TraceLine),
-) -> Result<Status, ConfigError> {
+) -> Result<RunEnd, ConfigError> {
     let StaticStorage { words, reals, work } = storage;
     run_in(&CONFIG, words, reals, work, emit)
 }
@@ -275,7 +286,7 @@ pub fn run_in<S: Scalar>(
     reals: &mut [f32],
     work: &mut [S],
     mut emit: impl FnMut(&TraceLine),
-) -> Result<Status, ConfigError> {
+) -> Result<RunEnd, ConfigError> {
     let data = generate(config, words, reals)?;
     let mut sim = Simulation::new(config, &data, References::default(), work)?;
     // Parameters are read after each record, so the line is emitted by stepping one record
@@ -290,7 +301,11 @@ pub fn run_in<S: Scalar>(
             emit(&TraceLine::new(&m, sim.params()));
         }
     }
-    Ok(sim.status())
+    Ok(RunEnd {
+        status: sim.status(),
+        steps: sim.steps(),
+        transitions: sim.transitions(),
+    })
 }
 
 #[cfg(test)]
@@ -305,7 +320,9 @@ mod tests {
         assert!(core::mem::size_of::<Storage<f32>>() <= RAM - RESERVED);
         let mut storage = Box::new(Storage::<f32>::new());
         let mut lines = Vec::new();
-        let status = run(&mut storage, |line| lines.push(*line)).expect("valid");
+        let status = run(&mut storage, |line| lines.push(*line))
+            .expect("valid")
+            .status;
         assert_eq!(status, Status::Finished);
         let last = lines.last().expect("trace");
         assert_eq!(f64::from_bits(last.t), CONFIG.t_max);

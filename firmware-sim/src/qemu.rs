@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use firmware_sim::{BOARDS, Board, TraceLine, run_in};
-use grokflow_core::experiment::{Summary, trajectory};
+use firmware_sim::{BOARDS, Board, RunEnd, TraceLine, run_in};
 use grokflow_core::{Config, Layout, Scalar, WithScalar};
 use object::{Object, ObjectSection};
 
@@ -147,37 +146,25 @@ fn emulate(board: &Board, elf: &Path, timeout: Duration) -> Result<Vec<String>, 
     Ok(text.lines().map(str::to_owned).collect())
 }
 
-/// The host's trace of the same experiment in the board's number format, with heap buffers.
-fn host_trace(board: &Board) -> Vec<TraceLine> {
-    struct HostTrace(Config);
-    impl WithScalar for HostTrace {
-        type Output = Vec<TraceLine>;
-        fn run<S: Scalar>(self) -> Vec<TraceLine> {
+/// The host's run of the same experiment in the board's number format, with heap buffers:
+/// its trace and how it ended.
+fn host_run(board: &Board) -> Result<(Vec<TraceLine>, RunEnd), String> {
+    struct HostRun(Config);
+    impl WithScalar for HostRun {
+        type Output = Result<(Vec<TraceLine>, RunEnd), String>;
+        fn run<S: Scalar>(self) -> Self::Output {
             let layout = Layout::new(&self.0);
             let (mut words, mut reals) = (vec![0u64; layout.words], vec![0f32; layout.reals]);
             let mut work = vec![S::ZERO; layout.work];
             let mut lines = Vec::new();
-            let _ = run_in(&self.0, &mut words, &mut reals, &mut work, |l| {
+            let end = run_in(&self.0, &mut words, &mut reals, &mut work, |l| {
                 lines.push(*l)
-            });
-            lines
+            })
+            .map_err(|e| e.to_string())?;
+            Ok((lines, end))
         }
     }
-    board.precision.with(HostTrace(board.config))
-}
-
-/// The host's summary of the board's run (steps, transitions).
-fn host_summary(board: &Board) -> Result<Summary, String> {
-    struct HostSummary(Config);
-    impl WithScalar for HostSummary {
-        type Output = Result<Summary, String>;
-        fn run<S: Scalar>(self) -> Self::Output {
-            Ok(trajectory::<S>(&self.0, false)
-                .map_err(|e| e.to_string())?
-                .0)
-        }
-    }
-    board.precision.with(HostSummary(board.config))
+    board.precision.with(HostRun(board.config))
 }
 
 /// The first difference between two traces, named by grid point and quantity.
@@ -220,7 +207,8 @@ fn run_board(
     let output = emulate(board, &elf, timeout)?;
     let seconds = start.elapsed().as_secs_f64();
     let trace: Vec<TraceLine> = output.iter().filter_map(|l| TraceLine::parse(l)).collect();
-    let bit_exact = first_difference(&trace, &host_trace(board));
+    let (host_trace, host_end) = host_run(board)?;
+    let bit_exact = first_difference(&trace, &host_trace);
     let text: String = trace.iter().map(|l| format!("{l}\n")).collect();
     let path = snapshot_path(board);
     let snapshot = match std::fs::read_to_string(&path) {
@@ -237,11 +225,10 @@ fn run_board(
             Ok(())
         }
     };
-    let summary = host_summary(board)?;
     Ok(Outcome {
         board: *board,
-        steps: summary.steps,
-        t_grok: summary.transitions.t_grok(),
+        steps: host_end.steps,
+        t_grok: host_end.transitions.t_grok(),
         bit_exact,
         snapshot,
         flash,
@@ -320,7 +307,7 @@ mod tests {
 
     #[test]
     fn the_first_difference_is_named_by_grid_point_and_quantity() {
-        let host = host_trace(&firmware_sim::MICROBIT);
+        let (host, _) = host_run(&firmware_sim::MICROBIT).expect("valid");
         assert_eq!(first_difference(&host, &host), Ok(()));
         let mut board = host.clone();
         board[7].test_loss ^= 1;

@@ -45,13 +45,7 @@ fn run<S: Scalar>() -> Vec<Metrics> {
         ..Config::default()
     };
     let mut experiment = Experiment::<S>::from_data(&template, &train, Some(&test)).expect("ok");
-    let mut records = Vec::new();
-    let summary = experiment
-        .run(&mut |m: &Metrics| {
-            records.push(*m);
-            core::ops::ControlFlow::Continue(())
-        })
-        .expect("valid");
+    let (summary, records) = experiment.run_collecting().expect("valid");
     assert_eq!(summary.status, Status::Finished);
     records
 }

@@ -178,14 +178,7 @@ fn degenerate_data_files() {
                 ..small(&FIG1A_SMALL.config)
             };
             let experiment = Experiment::<f32>::from_data(&template, data, None);
-            let result = experiment.and_then(|mut e| {
-                let mut records = Vec::new();
-                let summary = e.run(&mut |m: &Metrics| {
-                    records.push(*m);
-                    core::ops::ControlFlow::Continue(())
-                })?;
-                Ok((summary, records))
-            });
+            let result = experiment.and_then(|mut e| Ok(e.run_collecting()?));
             check_outcome(&template, result);
         }
     }

@@ -68,7 +68,7 @@ fn main() -> ! {
         run_in(&BOARD.config, words, reals, work, |line| {
             print(&[line.to_ascii().as_bytes()])
         })
-        .map(Some)
+        .map(|end| Some(end.status))
     });
     let code = match result {
         Ok(Some(Status::Finished)) => debug::EXIT_SUCCESS,

@@ -2,7 +2,7 @@
 
 use grokflow_core::experiment::Experiment;
 use grokflow_core::file_data::{DataFile, DataFormat};
-use grokflow_core::{Config, FIG1A_SMALL, Integrator, Loss, SPARSE_REG_SMALL};
+use grokflow_core::{Config, FIG1A_SMALL, Integrator, SPARSE_REG_SMALL};
 
 /// The first byte picks the format (for `.npy`, two more bytes give the length of the `X`
 /// file, followed by the `y` file); the rest is the file. A parsed data set is consistent and finite, and a small one trains for a few
@@ -45,11 +45,6 @@ pub fn data_file(bytes: &[u8]) {
     };
     let template = Config {
         integrator: Integrator::Gd,
-        loss: if template.loss == Loss::Squared {
-            Loss::Squared
-        } else {
-            Loss::Logistic
-        },
         t_max: 1.0,
         ..template
     };

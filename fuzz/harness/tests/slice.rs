@@ -4,6 +4,7 @@
 //! `GROKFLOW_FUZZ_CASES` sets the mutations per target (default 2000). Coverage-guided
 //! fuzzing proper is `cargo +nightly fuzz run <target>` in `fuzz/`.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
 use grokflow_core::{Rng, Stream};
@@ -68,20 +69,16 @@ fn check(name: &str, target: Target, input: &[u8]) {
     if outcome.is_err() {
         let dir = std::env::temp_dir().join("grokflow-fuzz-failures");
         let _ = std::fs::create_dir_all(&dir);
-        let path = dir.join(format!("{name}-{:016x}", fnv(input)));
+        // Named by content, so the same failure keeps one file.
+        let mut hasher = DefaultHasher::new();
+        input.hash(&mut hasher);
+        let path = dir.join(format!("{name}-{:016x}", hasher.finish()));
         let _ = std::fs::write(&path, input);
         panic!(
             "{name}: a promise broke on the input saved at {}",
             path.display()
         );
     }
-}
-
-/// FNV-1a, to name a failing input by its content.
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
 }
 
 #[test]
