@@ -49,78 +49,39 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+// The layers, bottom-up: each uses only the ones above it in this list
+// (`tests/tests/layers.rs` checks it).
 mod config;
 mod data;
-mod diag_net;
-mod eigen;
-mod error;
-mod factorization;
-mod flow;
-mod gd;
-#[cfg(test)]
-mod gradient_check;
-mod grid;
-mod linalg;
-mod loss;
-mod math;
-mod metrics;
-mod mlp;
-mod model;
-mod network;
-mod normalized_gd;
+#[cfg(feature = "std")]
+mod host;
+mod integrators;
+mod models;
+mod numbers;
 mod objective;
-mod precision;
-mod preset;
-mod rng;
-mod scalar;
-mod sign_tables;
-mod simulation;
-mod storage;
-mod task;
-mod transition;
+mod run;
 
 #[cfg(feature = "std")]
-pub mod experiment;
-#[cfg(feature = "std")]
-pub mod experiment_file;
-#[cfg(feature = "std")]
-pub mod file_data;
-#[cfg(feature = "std")]
-pub mod reference;
-#[cfg(feature = "std")]
-pub mod study;
-#[cfg(feature = "std")]
-pub mod sweep;
+pub use host::{experiment, experiment_file, file_data, reference, study, sweep};
 
 pub use config::{
-    Activation, Config, Integrator, MAX_DEPTH, MAX_DIM, MAX_MATRIX, MAX_MODULUS, MAX_SAMPLES,
-    MAX_WIDTH, ModelKind, Task, Truth,
+    Activation, Config, ConfigError, Integrator, Loss, MAX_DEPTH, MAX_DIM, MAX_MATRIX, MAX_MODULUS,
+    MAX_SAMPLES, MAX_WIDTH, ModelKind, Task, Truth,
 };
-pub use data::{Dataset, Features, WORD_BITS, pack_pair, unpack_pair, words_per_row};
-pub use diag_net::DiagNet;
-pub use error::ConfigError;
-pub use factorization::MatrixFactorization;
-pub use grid::LogGrid;
-pub use loss::{ExampleLoss, Loss};
-pub use metrics::{Metrics, References};
-pub use mlp::Mlp;
-pub use model::{Model, Structure};
-pub use network::Network;
-pub use objective::{Evaluation, Fit};
-pub use precision::{Precision, WithScalar};
-pub use preset::{
-    FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, FIG2, FIG2_SMALL, FIG3, FIG3_SMALL, FIG4_SMALL,
-    PRECISION_SMALL, PRESETS, Preset, SPARSE_REG_SMALL, preset,
+pub use data::{
+    Dataset, Features, TaskData, WORD_BITS, generate, pack_pair, unpack_pair, view, words_per_row,
 };
-pub use rng::{Rng, Stream};
-pub use scalar::{
+pub use integrators::Divergence;
+pub use models::{DiagNet, MatrixFactorization, Mlp, Model, Network, Structure};
+pub use numbers::{
     Bf16, Bf16Format, Bf16Sr, F16, F16Format, F16Sr, F32Approx, Fixed, Fixed16, Fixed16Sr, Fixed24,
-    Fixed24Sr, Format, Nearest, Q8_24, Q16_16, QFormat, Rounding, Scalar, SoftFloat, Stochastic,
-    quantize, reseed,
+    Fixed24Sr, Format, Nearest, Precision, Q8_24, Q16_16, QFormat, Rng, Rounding, Scalar,
+    SoftFloat, Stochastic, Stream, WithScalar, from_log10, quantize, reseed,
 };
-pub use simulation::{Divergence, Observer, Simulation, Status};
-pub use storage::{Layout, StaticStorage};
-pub use task::{TaskData, generate, view};
-pub use transition::{
-    DROP_ACCURACY, FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, Transitions, from_log10,
+pub use objective::{Evaluation, ExampleLoss, Fit};
+pub use run::{
+    DROP_ACCURACY, DecayWarning, FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, FIG2, FIG2_SMALL, FIG3,
+    FIG3_SMALL, FIG4_SMALL, FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, Layout, LogGrid,
+    Metrics, Observer, PRECISION_SMALL, PRESETS, Preset, References, SPARSE_REG_SMALL, Simulation,
+    StaticStorage, Status, Transitions, preset, task_preset,
 };

@@ -7,17 +7,19 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use egui::{Color32, ColorImage, RichText, Ui};
+use grokflow_cli::StartView;
+use grokflow_cli::files::{save_png, write_atomically};
+use grokflow_cli::trajectory_csv;
 use grokflow_core::experiment_file::ExperimentSpec;
-use grokflow_core::{PRESETS, Precision, Preset, Status, preset};
+use grokflow_core::{DecayWarning, PRESETS, Precision, Preset, Status, preset};
 use serde::{Deserialize, Serialize};
 
 use crate::display::for_display;
-use crate::files::{save_png, write_atomically};
 use crate::form::Form;
 use crate::phase_view::{self, Sweep, SweepAction, SweepSettings};
 use crate::run_data::RunData;
 use crate::worker::{Control, Worker};
-use crate::{plots, trajectory_csv, weights_view};
+use crate::{plots, weights_view};
 
 /// Pinned runs kept for comparison; pinning another drops the oldest.
 pub const MAX_PINNED: usize = 8;
@@ -42,6 +44,15 @@ pub enum View {
     Weights,
     /// The (α, λ) sweep.
     PhaseDiagram,
+}
+
+impl From<StartView> for View {
+    fn from(view: StartView) -> Self {
+        match view {
+            StartView::Curves => View::Curves,
+            StartView::Weights => View::Weights,
+        }
+    }
 }
 
 /// Everything kept between launches.
@@ -369,7 +380,7 @@ impl ExplorerApp {
         {
             let (path, exit) = (capture.path.clone(), capture.exit_after);
             self.capture = None;
-            match save_png(&image, &path) {
+            match save_png(image.size, image.as_raw(), &path) {
                 Ok(()) => self.say(format!("Saved {}", path.display()), false),
                 Err(e) => self.say(e, true),
             }
@@ -516,8 +527,8 @@ impl ExplorerApp {
             ui.visuals().text_color()
         };
         ui.label(RichText::new(format!("Status: {state}")).color(color));
-        if let Some(warning) = crate::headless::decay_warning(&run.config, run.precision) {
-            ui.label(RichText::new(for_display(&warning)).color(Color32::YELLOW));
+        if let Some(warning) = DecayWarning::for_run(&run.config, run.precision) {
+            ui.label(RichText::new(for_display(&warning.to_string())).color(Color32::YELLOW));
         }
         let time = |x: Option<f64>| match x {
             Some(l) if l.is_finite() && l > 6.0 => format!("10^{l:.2}"),

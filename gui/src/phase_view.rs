@@ -8,6 +8,7 @@ use std::thread::{self, JoinHandle};
 
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+use grokflow_cli::palette::outcome_rgb;
 use grokflow_core::Config;
 use grokflow_core::sweep::{Cell, Grid, Outcome, log_spaced};
 use serde::{Deserialize, Serialize};
@@ -110,14 +111,8 @@ impl Drop for Sweep {
 
 /// Legend colour of an outcome.
 pub fn color(outcome: Outcome) -> Color32 {
-    match outcome {
-        Outcome::NoFit => Color32::from_gray(90),
-        Outcome::Memorise => Color32::from_rgb(200, 80, 80),
-        Outcome::Generalise => Color32::from_rgb(90, 160, 255),
-        Outcome::Grok => Color32::from_rgb(80, 200, 120),
-        Outcome::Misgrok => Color32::from_rgb(230, 160, 40),
-        Outcome::Diverged => Color32::from_rgb(160, 60, 200),
-    }
+    let [r, g, b] = outcome_rgb(outcome);
+    Color32::from_rgb(r, g, b)
 }
 
 /// Settings, progress and results. Returns true when the user asks to start.

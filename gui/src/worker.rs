@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use grokflow_core::experiment::{Experiment, ExperimentError};
 use grokflow_core::{
-    Config, Metrics, ModelKind, Network, Precision, Scalar, Simulation, Status, Transitions,
-    WithScalar, reference,
+    Config, Metrics, Network, Precision, Scalar, Simulation, Status, Transitions, WithScalar,
+    reference,
 };
 
 /// Longest stretch of stepping between two updates (keeps pause and stop prompt).
@@ -193,23 +193,20 @@ fn work<S: Scalar>(
     mut pace: Option<f64>,
     channel: &Channel<'_>,
 ) {
+    // A refused run ends at once with the reason, so the window never shows a run that
+    // will not start as "running".
+    let refuse = |message: String| {
+        channel.send(Update {
+            error: Some(message),
+            ..note("", Status::Finished)
+        });
+    };
     let mut experiment = match Experiment::<S>::new(config) {
         Ok(e) => e,
-        Err(e) => {
-            let message = match e {
-                ExperimentError::Config(c) => c.to_string(),
-                other => other.to_string(),
-            };
-            channel.send(Update {
-                error: Some(message),
-                ..note("", Status::Finished)
-            });
-            return;
-        }
+        Err(ExperimentError::Config(c)) => return refuse(c.to_string()),
+        Err(other) => return refuse(other.to_string()),
     };
-    if config.task.model() == ModelKind::DiagonalNet
-        && config.n.saturating_mul(config.d) <= reference::MAX_ENTRIES
-    {
+    if reference::applicable(config).is_ok() {
         channel.send(note("solving the reference predictors…", Status::Running));
         // Infeasible problems just run without the cosines.
         let _ = experiment.compute_references();
@@ -220,8 +217,9 @@ fn work<S: Scalar>(
         .iter()
         .map(|&v| f64::from(v))
         .collect();
-    let Ok(mut sim) = experiment.simulation() else {
-        return;
+    let mut sim = match experiment.simulation() {
+        Ok(sim) => sim,
+        Err(e) => return refuse(e.to_string()),
     };
     let mut last_weights: Option<Instant> = None;
     let mut records_sent = 0u64;

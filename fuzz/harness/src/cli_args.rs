@@ -2,7 +2,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use clap::Parser;
-use grokflow::cli::{Cli, Command};
+use grokflow_cli::{Cli, Command};
 
 /// Flags the generator favours, so that most inputs get past the parser's first check.
 const FLAGS: [&str; 30] = [

@@ -1,0 +1,84 @@
+//! # grokflow-cli
+//!
+//! grokflow's command line, as a library: the arguments of the `grokflow` binary
+//! ([`args::Cli`]), and the subcommands `run` (one experiment headless: summary, CSV
+//! trajectory, progress, Ctrl-C), `sweep` (an (α, λ) grid on every core: CSV and heat maps)
+//! and `presets`. No window toolkit: the `grokflow` binary of the `gui` crate parses
+//! [`args::Cli`], opens the explorer when no subcommand is given and otherwise calls
+//! [`execute`]; the fuzz harness parses the same arguments.
+//!
+//! Everything scientific, and every decision two front ends share (the decay warning, when
+//! reference predictors are solved, which preset a task starts from), lives in
+//! `grokflow-core`.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use grokflow_core::Status;
+
+pub mod args;
+pub mod files;
+pub mod palette;
+pub mod presets;
+pub mod progress;
+pub mod run;
+pub mod summary;
+pub mod sweep;
+pub mod trajectory_csv;
+
+pub use args::{Cli, Command, ExplorerArgs, RunArgs, StartView};
+
+/// Exit status of a run stopped by Ctrl-C (the shell's convention for SIGINT).
+const INTERRUPTED: u8 = 130;
+/// Exit status of bad input.
+const BAD_INPUT: u8 = 2;
+
+/// Runs a subcommand to its end and returns the process's exit status: 0, 2 for bad input
+/// (the message is on stderr), 130 when Ctrl-C stopped it (its results are kept).
+pub fn execute(command: Command) -> ExitCode {
+    match command {
+        Command::Run(args) => {
+            let stop = stop_on_ctrl_c("run");
+            match run::run(&args, &stop) {
+                Ok(summary) if summary.status == Status::Stopped => ExitCode::from(INTERRUPTED),
+                Ok(_) => ExitCode::SUCCESS,
+                Err(message) => bad_input(&message),
+            }
+        }
+        Command::Sweep(args) => {
+            let stop = stop_on_ctrl_c("sweep");
+            match sweep::run(&args, &stop) {
+                Ok(report) => {
+                    sweep::print_report(&report, &args.csv, &args.png);
+                    if stop.load(Ordering::Relaxed) {
+                        eprintln!("stopped: the files hold the runs finished so far");
+                        ExitCode::from(INTERRUPTED)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(message) => bad_input(&message),
+            }
+        }
+        Command::Presets => {
+            print!("{}", presets::listing());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn bad_input(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(BAD_INPUT)
+}
+
+/// A flag that Ctrl-C sets, so that `what` stops between steps and keeps its results.
+fn stop_on_ctrl_c(what: &str) -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
+        eprintln!("warning: Ctrl-C will not stop the {what} cleanly: {e}");
+    }
+    stop
+}

@@ -1,0 +1,136 @@
+//! `grokflow run`: one experiment without a window.
+
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use grokflow_core::experiment::{Experiment, ExperimentError, Summary};
+use grokflow_core::file_data::DataFile;
+use grokflow_core::reference::{self, ReferenceError};
+use grokflow_core::{DecayWarning, LogGrid, Loss, Metrics, Scalar, WithScalar};
+
+use crate::args::{RunArgs, flag_error};
+use crate::progress::Progress;
+use crate::summary;
+use crate::trajectory_csv::TrajectoryCsv;
+
+/// Runs `args` to the end (or until `stop` is set) and prints the summary on stdout.
+pub fn run(args: &RunArgs, stop: &AtomicBool) -> Result<Summary, String> {
+    let summary = args.precision().with(Headless { args, stop })?;
+    if args.json {
+        println!("{}", summary::to_json(&summary, args.preset_name()));
+    } else {
+        print!("{}", summary::to_text(&summary, args.preset_name()));
+    }
+    Ok(summary)
+}
+
+/// A headless run in whatever format `--precision` names.
+struct Headless<'a> {
+    args: &'a RunArgs,
+    stop: &'a AtomicBool,
+}
+
+impl WithScalar for Headless<'_> {
+    type Output = Result<Summary, String>;
+    fn run<S: Scalar>(self) -> Self::Output {
+        drive(self.args, experiment::<S>(self.args)?, self.stop)
+    }
+}
+
+/// The experiment `args` describe: a generated task, or a data set from files.
+fn experiment<S: Scalar>(args: &RunArgs) -> Result<Experiment<S>, String> {
+    let message = |e: ExperimentError| match e {
+        ExperimentError::Config(c) => flag_error(&c),
+        other => other.to_string(),
+    };
+    let Some(path) = &args.data else {
+        return Experiment::new(&args.config()?).map_err(message);
+    };
+    let train = DataFile::load(path).map_err(|e| format!("--data: {e}"))?;
+    let test = match &args.test_data {
+        Some(p) => Some(DataFile::load(p).map_err(|e| format!("--test-data: {e}"))?),
+        None => None,
+    };
+    let mut template = args.template();
+    if args.loss.is_none() {
+        let signs = train.check_sign_labels().is_ok();
+        template.loss = if signs { Loss::Logistic } else { Loss::Squared };
+    }
+    Experiment::from_data(&template, &train, test.as_ref()).map_err(message)
+}
+
+/// Runs `experiment` with references, CSV, progress and Ctrl-C as `args` ask.
+fn drive<S: Scalar>(
+    args: &RunArgs,
+    mut experiment: Experiment<S>,
+    stop: &AtomicBool,
+) -> Result<Summary, String> {
+    let config = *experiment.config();
+    if let Some(warning) = DecayWarning::for_run(&config, args.precision()) {
+        eprintln!("warning: {warning}");
+    }
+    match reference::applicable(&config) {
+        _ if args.no_references => {}
+        Ok(()) => {
+            eprintln!("solving the kernel- and rich-regime reference predictors…");
+            if let Err(e) = experiment.compute_references() {
+                eprintln!("note: no reference predictors ({e}); cos columns stay empty");
+            }
+        }
+        Err(ReferenceError::TooLarge { entries }) => eprintln!(
+            "note: n·d = {entries} is above the reference-solver limit ({}); \
+             cos_kernel and cos_rich stay empty",
+            reference::MAX_ENTRIES
+        ),
+        Err(_) => {}
+    }
+    let mut csv = match &args.csv {
+        Some(path) => Some(
+            TrajectoryCsv::create(path)
+                .map_err(|e| format!("cannot write --csv {}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let mut progress = Progress::new(&LogGrid::new(config.t_max, config.points_per_decade));
+    let mut write_error = None;
+    let summary = experiment
+        .run(&mut |m: &Metrics| {
+            progress.record(m);
+            if let Some(csv) = &mut csv
+                && let Err(e) = csv.write(m)
+            {
+                write_error = Some(e);
+                return ControlFlow::Break(());
+            }
+            if stop.load(Ordering::Relaxed) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .map_err(|e| flag_error(&e))?;
+    progress.finish();
+    if let Some(e) = write_error {
+        return Err(format!("writing the CSV failed: {e}"));
+    }
+    let rows = match (csv, &args.csv) {
+        (Some(csv), Some(path)) => {
+            let rows = csv.rows();
+            csv.finish()
+                .map_err(|e| format!("cannot write --csv {}: {e}", path.display()))?;
+            Some((path, rows))
+        }
+        _ => None,
+    };
+    if summary.status == grokflow_core::Status::Stopped {
+        let t = summary.last.map_or(0.0, |m| m.t);
+        match rows {
+            Some((path, rows)) => eprintln!(
+                "interrupted at t = {t}; {} holds the {rows} rows up to there",
+                path.display()
+            ),
+            None => eprintln!("interrupted at t = {t}"),
+        }
+    }
+    Ok(summary)
+}

@@ -1,0 +1,370 @@
+//! What one experiment is: task, model, loss, optimiser and time horizon.
+
+use crate::config::bounds::{MAX_DEPTH, MAX_DIM, MAX_MATRIX, MAX_MODULUS, MAX_SAMPLES, MAX_WIDTH};
+use crate::config::choices::{Activation, Integrator, Loss, ModelKind, Task, Truth};
+use crate::config::error::{ConfigError, check_positive, check_range};
+use crate::numbers::math;
+
+/// One experiment. `Default` is the `fig1a-small` preset.
+///
+/// With the `std` feature it is (de)serialisable: the experiment file and the JSON summary
+/// are its fields by these names, choices by their names, missing fields taken from the
+/// default and unknown ones refused.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "std",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(default, deny_unknown_fields)
+)]
+pub struct Config {
+    /// The data-generating task (it also fixes the model).
+    pub task: Task,
+    /// Size: input dimension (diagonal nets), matrix size (matrix completion) or modulus
+    /// `p` (modular addition).
+    pub d: usize,
+    /// Number of training examples (derived from `train_fraction` for the pair tasks).
+    pub n: usize,
+    /// Number of test examples (derived for the pair tasks: every pair not trained on).
+    pub n_test: usize,
+    /// Support size of the sparse ground truth, or rank of a low-rank matrix.
+    pub k: usize,
+    /// Margin of the misgrokking construction (misgrok only).
+    pub gamma: f64,
+    /// Fraction of all pairs used for training (matrix completion, modular addition).
+    pub train_fraction: f64,
+    /// Ground truth of matrix completion.
+    pub truth: Truth,
+    /// Hidden width of the MLP.
+    pub width: usize,
+    /// Hidden activation of the MLP.
+    pub activation: Activation,
+    /// Start the MLP's output layer at zero (the paper's choice), so `f(θ(0)) = 0`.
+    pub zero_output_init: bool,
+    /// Depth `L` of the diagonal net `w = u^L − v^L` (2 for the other models).
+    pub depth: u32,
+    /// Initialisation scale: ‖θ(0)‖ (diagonal nets), `U = V = α·I` (matrix completion),
+    /// multiplier of the Kaiming init (MLP).
+    pub alpha: f64,
+    /// Weight decay λ.
+    pub lambda: f64,
+    /// Per-example loss.
+    pub loss: Loss,
+    /// Discretisation of the flow.
+    pub integrator: Integrator,
+    /// Step size η of `gd` and `normalized-gd`.
+    pub lr: f64,
+    /// Relative local error tolerance of `flow`.
+    pub tol: f64,
+    /// Continuous time at which the run ends.
+    pub t_max: f64,
+    /// Metrics are recorded on a log-spaced grid with this many points per decade of `t`.
+    pub points_per_decade: u32,
+    /// Seed of all random draws.
+    pub seed: u64,
+}
+
+impl Config {
+    /// The same configuration with `n` and `n_test` derived where the task fixes them:
+    /// `round(train_fraction · d²)` training pairs and all others for testing.
+    pub const fn with_derived_sizes(self) -> Self {
+        if !self.task.has_pair_inputs() {
+            return self;
+        }
+        let total = self.task.pair_count(self.d);
+        let fraction = if self.train_fraction > 0.0 && self.train_fraction < 1.0 {
+            self.train_fraction
+        } else {
+            0.0
+        };
+        let n = (fraction * total as f64 + 0.5) as usize;
+        Self {
+            n,
+            n_test: total.saturating_sub(n),
+            ..self
+        }
+    }
+
+    /// Number of outputs per example (classes for modular addition, else 1).
+    pub const fn outputs(&self) -> usize {
+        match self.task.model() {
+            ModelKind::Mlp => self.d,
+            _ => 1,
+        }
+    }
+
+    /// Labels are ±1 or classes (accuracy and margin are defined); for a file, whenever the
+    /// loss is a margin loss.
+    pub const fn is_classification(&self) -> bool {
+        match self.task {
+            Task::SparseReg | Task::MatrixCompletion => false,
+            Task::File => self.loss.is_margin(),
+            _ => true,
+        }
+    }
+
+    /// Homogeneity degree of the model: `f(cθ) = c^L f(θ)`.
+    pub const fn degree(&self) -> u32 {
+        match (self.task.model(), self.activation) {
+            (ModelKind::DiagonalNet, _) => self.depth,
+            (ModelKind::Mlp, Activation::Quadratic) => 3,
+            _ => 2,
+        }
+    }
+
+    /// Checks every field; the error names the first bad one and its allowed range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let usize_range = |field, value: usize, lo: usize, hi: usize, allowed| {
+            check_range(field, value as f64, lo as f64, hi as f64, allowed)
+        };
+        let model = self.task.model();
+        match model {
+            ModelKind::DiagonalNet => usize_range("d", self.d, 1, MAX_DIM, "1 ..= 16777216")?,
+            ModelKind::Factorization => usize_range("d", self.d, 2, MAX_MATRIX, "2 ..= 1024")?,
+            ModelKind::Mlp => {
+                usize_range("d", self.d, 2, MAX_MODULUS, "2 ..= 1024 (the modulus p)")?
+            }
+        }
+        if self.task.has_pair_inputs() {
+            check_range(
+                "train_fraction",
+                self.train_fraction,
+                f64::MIN_POSITIVE,
+                1.0 - f64::EPSILON,
+                "0 < train_fraction < 1",
+            )?;
+            let derived = self.with_derived_sizes();
+            if derived.n == 0 || derived.n_test == 0 {
+                return Err(ConfigError::Incompatible {
+                    field: "train_fraction",
+                    reason: "leaves no training pair or no test pair at this size",
+                });
+            }
+            if (self.n, self.n_test) != (derived.n, derived.n_test) {
+                return Err(ConfigError::Incompatible {
+                    field: "n",
+                    reason: "for pair tasks n and n_test follow from train_fraction (use Config::with_derived_sizes)",
+                });
+            }
+        }
+        usize_range("n", self.n, 1, MAX_SAMPLES, "1 ..= 1048576")?;
+        usize_range("n_test", self.n_test, 1, MAX_SAMPLES, "1 ..= 1048576")?;
+        match self.task {
+            Task::SparseCls | Task::SparseReg => usize_range("k", self.k, 1, self.d, "1 ..= d")?,
+            Task::MatrixCompletion if self.truth == Truth::LowRank => {
+                usize_range("k", self.k, 1, self.d, "1 ..= d (the rank)")?
+            }
+            _ => {}
+        }
+        check_range("gamma", self.gamma, 0.0, f64::MAX, "0 <= gamma, finite")?;
+        if model == ModelKind::Mlp {
+            usize_range("width", self.width, 1, MAX_WIDTH, "1 ..= 65536")?;
+        }
+        match model {
+            ModelKind::DiagonalNet => check_range(
+                "depth",
+                f64::from(self.depth),
+                2.0,
+                f64::from(MAX_DEPTH),
+                "2 ..= 8",
+            )?,
+            _ if self.depth != 2 => {
+                return Err(ConfigError::Incompatible {
+                    field: "depth",
+                    reason: "only the diagonal net has a depth other than 2",
+                });
+            }
+            _ => {}
+        }
+        check_positive("alpha", self.alpha, "alpha > 0, finite")?;
+        check_range("lambda", self.lambda, 0.0, f64::MAX, "lambda >= 0, finite")?;
+        check_positive("lr", self.lr, "lr > 0, finite")?;
+        check_range("tol", self.tol, 1e-12, 0.1, "1e-12 ..= 0.1")?;
+        check_positive("t_max", self.t_max, "t_max > 0, finite")?;
+        check_range(
+            "points_per_decade",
+            f64::from(self.points_per_decade),
+            1.0,
+            1000.0,
+            "1 ..= 1000",
+        )?;
+        let loss_fits = match self.task {
+            Task::SparseReg | Task::MatrixCompletion => self.loss == Loss::Squared,
+            Task::ModAdd => self.loss == Loss::CrossEntropy,
+            _ => !self.loss.is_multiclass(),
+        };
+        if !loss_fits {
+            return Err(ConfigError::Incompatible {
+                field: "loss",
+                reason: match self.task {
+                    Task::SparseReg | Task::MatrixCompletion => {
+                        "a regression task needs the squared loss"
+                    }
+                    Task::ModAdd => "modular addition needs the cross-entropy loss",
+                    _ => "cross-entropy needs one output per class (mod-add)",
+                },
+            });
+        }
+        if self.integrator == Integrator::GdLogSpace
+            && (self.task.model() != ModelKind::DiagonalNet || self.depth != 2)
+        {
+            return Err(ConfigError::Incompatible {
+                field: "integrator",
+                reason: "gd-log-space uses the closed form of the depth-2 diagonal net",
+            });
+        }
+        if self.integrator == Integrator::NormalizedGd && self.lambda != 0.0 {
+            return Err(ConfigError::Incompatible {
+                field: "lambda",
+                reason: "normalized-gd is the no-weight-decay scheme of fig. 4: set lambda = 0",
+            });
+        }
+        Ok(())
+    }
+
+    /// The transition time the theory predicts, `ln α / λ` (None when λ = 0 or α ≤ 1,
+    /// where there is no late phase to switch to).
+    pub fn t_predicted(&self) -> Option<f64> {
+        let t = math::ln(self.alpha) / self.lambda;
+        (t.is_finite() && t > 0.0).then_some(t)
+    }
+
+    /// Per-coordinate initial value of the diagonal net, `u_k = v_k = α / √(2d)`, so that
+    /// ‖θ(0)‖ = α.
+    pub fn init_scale(&self) -> f64 {
+        self.alpha / math::sqrt(2.0 * self.d as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::error::ConfigError;
+
+    #[test]
+    fn default_is_valid() {
+        assert_eq!(Config::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn bad_values_name_their_field() {
+        let base = Config::default();
+        let mod_add = crate::run::preset::FIG2_SMALL.config;
+        let cases: [(Config, &str); 14] = [
+            (Config { alpha: 0.0, ..base }, "alpha"),
+            (
+                Config {
+                    alpha: f64::NAN,
+                    ..base
+                },
+                "alpha",
+            ),
+            (
+                Config {
+                    lambda: -1e-3,
+                    ..base
+                },
+                "lambda",
+            ),
+            (Config { lr: 0.0, ..base }, "lr"),
+            (
+                Config {
+                    lr: f64::NAN,
+                    ..base
+                },
+                "lr",
+            ),
+            (
+                Config {
+                    k: base.d + 1,
+                    ..base
+                },
+                "k",
+            ),
+            (Config { d: 0, ..base }, "d"),
+            (Config { depth: 1, ..base }, "depth"),
+            (
+                Config {
+                    t_max: f64::INFINITY,
+                    ..base
+                },
+                "t_max",
+            ),
+            (
+                Config {
+                    task: Task::SparseReg,
+                    loss: Loss::Logistic,
+                    ..base
+                },
+                "loss",
+            ),
+            (
+                Config {
+                    width: 0,
+                    ..mod_add
+                },
+                "width",
+            ),
+            (
+                Config {
+                    depth: 3,
+                    ..mod_add
+                },
+                "depth",
+            ),
+            (Config { n: 5, ..mod_add }, "n"),
+            (
+                Config {
+                    integrator: Integrator::NormalizedGd,
+                    ..base
+                },
+                "lambda",
+            ),
+        ];
+        for (config, field) in cases {
+            let err = config.validate().expect_err(field);
+            assert_eq!(err.field(), field, "{err}");
+        }
+    }
+
+    #[test]
+    fn message_names_field_and_range() {
+        let err = Config {
+            alpha: -2.0,
+            ..Config::default()
+        }
+        .validate()
+        .expect_err("negative alpha");
+        assert!(matches!(err, ConfigError::OutOfRange { .. }));
+        let text = std::format!("{err}");
+        assert!(text.contains("alpha") && text.contains("> 0"), "{text}");
+    }
+
+    #[test]
+    fn pair_tasks_derive_their_sizes() {
+        let c = Config {
+            task: Task::ModAdd,
+            d: 10,
+            train_fraction: 0.4,
+            ..Config::default()
+        }
+        .with_derived_sizes();
+        assert_eq!((c.n, c.n_test), (40, 60));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for t in Task::ALL {
+            assert_eq!(Task::from_name(t.name()), Some(t));
+        }
+        for i in Integrator::ALL {
+            assert_eq!(Integrator::from_name(i.name()), Some(i));
+        }
+        for t in Truth::ALL {
+            assert_eq!(Truth::from_name(t.name()), Some(t));
+        }
+        for a in Activation::ALL {
+            assert_eq!(Activation::from_name(a.name()), Some(a));
+        }
+        assert_eq!(Task::from_name("nope"), None);
+    }
+}

@@ -1,0 +1,10 @@
+//! Layer 8, the host (feature `std`): what needs an allocator or the operating system. A
+//! heap-backed [`experiment`] runner, the reference max-margin / min-norm solvers, data sets
+//! from files, versioned experiment files, sweeps over threads and the precision study.
+
+pub mod experiment;
+pub mod experiment_file;
+pub mod file_data;
+pub mod reference;
+pub mod study;
+pub mod sweep;

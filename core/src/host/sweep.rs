@@ -1,0 +1,308 @@
+//! Phase diagrams (std only): a grid of (α, λ) runs on every core, each classified by what
+//! its trajectory did.
+
+use std::prelude::rust_2024::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::vec;
+
+use crate::config::Config;
+use crate::host::experiment::{Experiment, Summary};
+use crate::run::metrics::Metrics;
+use crate::run::simulation::Status;
+
+/// What a run did, from its transition times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Never fitted the training set.
+    NoFit,
+    /// Fitted, never generalised.
+    Memorise,
+    /// Generalised about as soon as it fitted (within a factor [`GROK_DELAY`]).
+    Generalise,
+    /// Generalised much later than it fitted.
+    Grok,
+    /// Generalised early, then lost it (test accuracy fell 20 points).
+    Misgrok,
+    /// Blew up.
+    Diverged,
+}
+
+/// `t_grok / t_fit` above which generalising counts as grokking.
+pub const GROK_DELAY: f64 = 10.0;
+
+impl Outcome {
+    /// Every outcome, in legend order.
+    pub const ALL: [Outcome; 6] = [
+        Outcome::NoFit,
+        Outcome::Memorise,
+        Outcome::Generalise,
+        Outcome::Grok,
+        Outcome::Misgrok,
+        Outcome::Diverged,
+    ];
+
+    /// Short name for legends and files.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Outcome::NoFit => "no-fit",
+            Outcome::Memorise => "memorise",
+            Outcome::Generalise => "generalise",
+            Outcome::Grok => "grok",
+            Outcome::Misgrok => "misgrok",
+            Outcome::Diverged => "diverged",
+        }
+    }
+
+    /// Classifies a finished run.
+    pub fn of(summary: &Summary) -> Self {
+        let t = summary.transitions;
+        if matches!(summary.status, Status::Diverged { .. }) {
+            return Outcome::Diverged;
+        }
+        let Some(fit) = t.log10_t_fit else {
+            return Outcome::NoFit;
+        };
+        if t.log10_t_drop.is_some() {
+            return Outcome::Misgrok;
+        }
+        match t.log10_t_grok {
+            None => Outcome::Memorise,
+            // Fit at t = 0 (log10 = −∞) or grokking within a factor GROK_DELAY of the fit.
+            Some(grok) if !fit.is_finite() || grok <= fit + GROK_DELAY.log10() => {
+                Outcome::Generalise
+            }
+            Some(_) => Outcome::Grok,
+        }
+    }
+}
+
+/// A grid of runs: every (α, λ) pair for every seed offset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    /// The configuration every cell starts from.
+    pub base: Config,
+    /// Initialisation scales (columns).
+    pub alphas: Vec<f64>,
+    /// Weight decays (rows).
+    pub lambdas: Vec<f64>,
+    /// Number of seeds per cell (seed, seed + 1, …).
+    pub seeds: u64,
+}
+
+/// `count` values from `lo` to `hi`, evenly spaced in log scale.
+pub fn log_spaced(lo: f64, hi: f64, count: usize) -> Vec<f64> {
+    match count {
+        0 => Vec::new(),
+        1 => vec![lo],
+        _ => {
+            let (a, b) = (crate::numbers::math::ln(lo), crate::numbers::math::ln(hi));
+            (0..count)
+                .map(|i| crate::numbers::math::exp(a + (b - a) * i as f64 / (count - 1) as f64))
+                .collect()
+        }
+    }
+}
+
+/// One finished cell.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cell {
+    /// Column (index into `alphas`).
+    pub alpha_index: usize,
+    /// Row (index into `lambdas`).
+    pub lambda_index: usize,
+    /// Seed offset.
+    pub seed_offset: u64,
+    /// The run's configuration.
+    pub config: Config,
+    /// What the run did.
+    pub outcome: Outcome,
+    /// Its summary.
+    pub summary: Summary,
+}
+
+impl Grid {
+    /// Number of runs.
+    pub fn len(&self) -> usize {
+        self.alphas.len() * self.lambdas.len() * self.seeds as usize
+    }
+
+    /// True when there is nothing to run.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn cell_config(&self, index: usize) -> Option<(usize, usize, u64, Config)> {
+        let per_seed = self.alphas.len() * self.lambdas.len();
+        let seed_offset = (index / per_seed.max(1)) as u64;
+        let within = index % per_seed.max(1);
+        let (li, ai) = (
+            within / self.alphas.len().max(1),
+            within % self.alphas.len().max(1),
+        );
+        let config = Config {
+            alpha: *self.alphas.get(ai)?,
+            lambda: *self.lambdas.get(li)?,
+            seed: self.base.seed.wrapping_add(seed_offset),
+            ..self.base
+        };
+        Some((ai, li, seed_offset, config))
+    }
+
+    /// Runs every cell in f32 on `threads` threads, sending each finished cell to `done` as
+    /// it completes (in completion order). Stops early, between steps, once `cancel` is set.
+    /// Cells whose configuration cannot be built are skipped; the return value counts them.
+    pub fn run(&self, threads: usize, cancel: &AtomicBool, done: mpsc::Sender<Cell>) -> usize {
+        let next = AtomicUsize::new(0);
+        let failed = AtomicUsize::new(0);
+        thread::scope(|scope| {
+            for _ in 0..threads.max(1) {
+                let done = done.clone();
+                let (next, failed) = (&next, &failed);
+                scope.spawn(move || {
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        if index >= self.len() || cancel.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let Some((alpha_index, lambda_index, seed_offset, config)) =
+                            self.cell_config(index)
+                        else {
+                            return;
+                        };
+                        let Ok(mut experiment) = Experiment::<f32>::new(&config) else {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                            continue;
+                        };
+                        let run = experiment.run(&mut |_: &Metrics| {
+                            if cancel.load(Ordering::Relaxed) {
+                                core::ops::ControlFlow::Break(())
+                            } else {
+                                core::ops::ControlFlow::Continue(())
+                            }
+                        });
+                        let Ok(summary) = run else {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                            continue;
+                        };
+                        if summary.status == Status::Stopped {
+                            return;
+                        }
+                        let cell = Cell {
+                            alpha_index,
+                            lambda_index,
+                            seed_offset,
+                            config,
+                            outcome: Outcome::of(&summary),
+                            summary,
+                        };
+                        if done.send(cell).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        failed.into_inner()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_spacing_hits_both_ends() {
+        let v = log_spaced(1.0, 1000.0, 4);
+        assert_eq!(v.len(), 4);
+        for (got, want) in v.iter().zip([1.0, 10.0, 100.0, 1000.0]) {
+            assert!((got / want - 1.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn grid_covers_every_cell_once_and_classifies() {
+        let grid = Grid {
+            base: Config {
+                d: 100,
+                n: 40,
+                n_test: 100,
+                t_max: 300.0,
+                lambda: 1e-2,
+                ..Config::default()
+            },
+            alphas: vec![2.0, 32.0],
+            lambdas: vec![1e-2, 3e-2],
+            seeds: 2,
+        };
+        let (tx, rx) = mpsc::channel();
+        let cancel = AtomicBool::new(false);
+        assert_eq!(grid.run(2, &cancel, tx), 0);
+        let cells: Vec<Cell> = rx.into_iter().collect();
+        assert_eq!(cells.len(), 8);
+        let mut seen: Vec<_> = cells
+            .iter()
+            .map(|c| (c.alpha_index, c.lambda_index, c.seed_offset))
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 8);
+    }
+
+    #[test]
+    fn outcomes_follow_the_transition_times() {
+        use crate::run::transition::Transitions;
+        let summary = |status, fit, grok, drop| Summary {
+            config: Config::default(),
+            precision: "f32",
+            status,
+            steps: 1,
+            gradient_evals: 1,
+            transitions: Transitions {
+                log10_t_fit: fit,
+                log10_t_grok: grok,
+                log10_t_drop: drop,
+            },
+            t_predicted: None,
+            last: None,
+            wall_s: 0.0,
+        };
+        let done = Status::Finished;
+        let blown = Status::Diverged {
+            reason: crate::Divergence::NonFiniteLoss,
+            t: 1.0,
+        };
+        let table = [
+            (summary(done, None, None, None), Outcome::NoFit),
+            (summary(done, Some(-2.0), None, None), Outcome::Memorise),
+            (
+                summary(done, Some(-2.0), Some(-1.5), None),
+                Outcome::Generalise,
+            ),
+            (summary(done, Some(-2.0), Some(3.5), None), Outcome::Grok),
+            (
+                summary(done, Some(-2.0), Some(-2.0), Some(2.7)),
+                Outcome::Misgrok,
+            ),
+            (summary(blown, Some(-2.0), None, None), Outcome::Diverged),
+        ];
+        for (s, want) in table {
+            assert_eq!(Outcome::of(&s), want, "{:?}", s.transitions);
+        }
+    }
+
+    #[test]
+    fn cancel_stops_the_sweep() {
+        let grid = Grid {
+            base: Config::default(),
+            alphas: log_spaced(10.0, 1000.0, 5),
+            lambdas: vec![1e-3],
+            seeds: 1,
+        };
+        let (tx, rx) = mpsc::channel();
+        let cancel = AtomicBool::new(true);
+        grid.run(2, &cancel, tx);
+        assert_eq!(rx.into_iter().count(), 0);
+    }
+}

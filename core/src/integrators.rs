@@ -1,0 +1,11 @@
+//! Layer 6, integrators: how the flow `dθ/dt = −∇L(θ) − λθ` is discretised. One file per
+//! scheme; [`Stepper`](stepper::Stepper) owns each scheme's buffers, its step and its clock,
+//! so the run loop above names no integrator.
+
+pub(crate) mod divergence;
+pub(crate) mod flow;
+pub(crate) mod gd;
+pub(crate) mod normalized_gd;
+pub(crate) mod stepper;
+
+pub use divergence::Divergence;

@@ -1,0 +1,276 @@
+//! The homogeneous two-layer MLP `f(x) = W₂·σ(W₁x + b₁)` on one-hot pairs (fig. 2).
+
+use crate::config::Activation;
+use crate::data::Dataset;
+use crate::models::model::{Model, ModelSizes};
+use crate::numbers::linalg::dot;
+use crate::numbers::rng::{Rng, Stream};
+use crate::numbers::scalar::Scalar;
+
+/// Two-layer MLP for modular addition: input `e_a ‖ e_b` (2p), hidden width `h`, `p`
+/// outputs, no output bias, so `f` is 2-homogeneous in `(W₁, b₁, W₂)` with ReLU (3 with the
+/// quadratic activation).
+///
+/// Parameters `[W₁ | b₁ | W₂]`: `W₁` stored input-major (row `r` is the `h` weights of input
+/// `r`, so a one-hot input is one row), then `b₁` (`h`), then `W₂` row-major (`p × h`).
+/// Initialised Kaiming-normal (fan-in, gain √2) times `α`, `b₁ = 0`, and `W₂ = 0` when
+/// `zero_output` is set (the paper's choice, which makes `f(θ(0)) = 0`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mlp {
+    p: usize,
+    width: usize,
+    alpha: f64,
+    activation: Activation,
+    zero_output: bool,
+    seed: u64,
+}
+
+impl Mlp {
+    /// An MLP for residues mod `p` with `width` hidden units.
+    pub const fn new(
+        p: usize,
+        width: usize,
+        alpha: f64,
+        activation: Activation,
+        zero_output: bool,
+        seed: u64,
+    ) -> Self {
+        Self {
+            p,
+            width,
+            alpha,
+            activation,
+            zero_output,
+            seed,
+        }
+    }
+
+    /// Sizes for residues mod `p` and `width` hidden units: `W₁` (2p × width), `b₁`, `W₂`
+    /// (p × width); scratch for one example's hidden layer.
+    pub(crate) const fn sizes(p: usize, width: usize) -> ModelSizes {
+        ModelSizes {
+            params: p.saturating_mul(3).saturating_add(1).saturating_mul(width),
+            scratch: width.saturating_mul(3),
+        }
+    }
+
+    fn split<'a, S>(&self, params: &'a [S]) -> (&'a [S], &'a [S], &'a [S]) {
+        let (w1, rest) = params.split_at((2 * self.p * self.width).min(params.len()));
+        let (b1, w2) = rest.split_at(self.width.min(rest.len()));
+        (w1, b1, w2)
+    }
+
+    /// Pre-activation `W₁[a] + W₁[p + b] + b₁` of example `(a, b)`, into `pre`.
+    #[inline]
+    fn pre_activation<S: Scalar>(&self, w1: &[S], b1: &[S], a: usize, b: usize, pre: &mut [S]) {
+        let h = self.width;
+        let row_a = w1.get(a * h..(a + 1) * h).unwrap_or_default();
+        let row_b = w1
+            .get((self.p + b) * h..(self.p + b + 1) * h)
+            .unwrap_or_default();
+        for (((z, &x), &y), &c) in pre.iter_mut().zip(row_a).zip(row_b).zip(b1) {
+            *z = x + y + c;
+        }
+    }
+
+    /// Pre-activation and hidden layer `σ(z)` of example `(a, b)`.
+    #[inline]
+    fn hidden_layer<S: Scalar>(
+        &self,
+        (w1, b1): (&[S], &[S]),
+        (a, b): (usize, usize),
+        pre: &mut [S],
+        hidden: &mut [S],
+    ) {
+        self.pre_activation(w1, b1, a, b, pre);
+        for (y, &z) in hidden.iter_mut().zip(pre.iter()) {
+            *y = self.activate(z);
+        }
+    }
+
+    #[inline]
+    fn activate<S: Scalar>(&self, z: S) -> S {
+        match self.activation {
+            Activation::Relu => {
+                if z > S::ZERO {
+                    z
+                } else {
+                    S::ZERO
+                }
+            }
+            Activation::Quadratic => z * z,
+        }
+    }
+
+    #[inline]
+    fn activation_slope<S: Scalar>(&self, z: S) -> S {
+        match self.activation {
+            Activation::Relu => {
+                if z > S::ZERO {
+                    S::ONE
+                } else {
+                    S::ZERO
+                }
+            }
+            Activation::Quadratic => z + z,
+        }
+    }
+}
+
+impl<S: Scalar> Model<S> for Mlp {
+    fn param_count(&self) -> usize {
+        Self::sizes(self.p, self.width).params
+    }
+
+    fn scratch_len(&self) -> usize {
+        Self::sizes(self.p, self.width).scratch
+    }
+
+    fn outputs(&self) -> usize {
+        self.p
+    }
+
+    fn degree(&self) -> u32 {
+        match self.activation {
+            Activation::Relu => 2,
+            Activation::Quadratic => 3,
+        }
+    }
+
+    fn init(&self, params: &mut [S]) {
+        let mut rng = Rng::new(self.seed, Stream::Init);
+        let w1_len = 2 * self.p * self.width;
+        let std_w1 = self.alpha * crate::numbers::math::sqrt(2.0 / (2 * self.p) as f64);
+        let std_w2 = self.alpha * crate::numbers::math::sqrt(2.0 / self.width as f64);
+        for (k, x) in params.iter_mut().enumerate() {
+            *x = if k < w1_len {
+                S::from_f64(std_w1 * rng.normal())
+            } else if k < w1_len + self.width || self.zero_output {
+                S::ZERO
+            } else {
+                S::from_f64(std_w2 * rng.normal())
+            };
+        }
+    }
+
+    fn predict(&self, params: &[S], data: &Dataset<'_>, scratch: &mut [S], out: &mut [S]) {
+        let (w1, b1, w2) = self.split(params);
+        let (pre, rest) = scratch.split_at_mut(self.width.min(scratch.len()));
+        let hidden = rest.get_mut(..self.width).unwrap_or_default();
+        for (i, logits) in out
+            .chunks_exact_mut(self.p.max(1))
+            .enumerate()
+            .take(data.len())
+        {
+            let Some(pair) = data.pair(i) else { continue };
+            self.hidden_layer((w1, b1), pair, pre, hidden);
+            for (o, w2_row) in logits.iter_mut().zip(w2.chunks_exact(self.width.max(1))) {
+                *o = dot(w2_row, hidden);
+            }
+        }
+    }
+
+    fn backpropagate(
+        &self,
+        params: &[S],
+        data: &Dataset<'_>,
+        slopes: &[S],
+        scratch: &mut [S],
+        grad: &mut [S],
+    ) {
+        let h = self.width;
+        let (w1, b1, w2) = self.split(params);
+        grad.fill(S::ZERO);
+        let (g_w1, rest) = grad.split_at_mut((2 * self.p * h).min(grad.len()));
+        let (g_b1, g_w2) = rest.split_at_mut(h.min(rest.len()));
+        let (pre, rest) = scratch.split_at_mut(h.min(scratch.len()));
+        let (hidden, rest) = rest.split_at_mut(h.min(rest.len()));
+        let g_hidden = rest.get_mut(..h).unwrap_or_default();
+        for (i, s) in slopes
+            .chunks_exact(self.p.max(1))
+            .enumerate()
+            .take(data.len())
+        {
+            let Some((a, b)) = data.pair(i) else { continue };
+            self.hidden_layer((w1, b1), (a, b), pre, hidden);
+            // ∂/∂W₂[c] = s_c·σ(z);  ∂/∂σ(z) = Σ_c s_c·W₂[c].
+            g_hidden.fill(S::ZERO);
+            for ((&sc, w2_row), g_row) in s
+                .iter()
+                .zip(w2.chunks_exact(h.max(1)))
+                .zip(g_w2.chunks_exact_mut(h.max(1)))
+            {
+                for (((g, gh), &w), &y) in g_row
+                    .iter_mut()
+                    .zip(g_hidden.iter_mut())
+                    .zip(w2_row)
+                    .zip(hidden.iter())
+                {
+                    *g += sc * y;
+                    *gh += sc * w;
+                }
+            }
+            // ∂/∂z = σ'(z)·∂/∂σ(z), shared by W₁[a], W₁[p + b] and b₁.
+            for (gh, &z) in g_hidden.iter_mut().zip(pre.iter()) {
+                *gh *= self.activation_slope(z);
+            }
+            for row in [a, self.p + b] {
+                let g_row = g_w1.get_mut(row * h..(row + 1) * h).unwrap_or_default();
+                for (g, &gz) in g_row.iter_mut().zip(g_hidden.iter()) {
+                    *g += gz;
+                }
+            }
+            for (g, &gz) in g_b1.iter_mut().zip(g_hidden.iter()) {
+                *g += gz;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Loss;
+    use crate::data::{Features, pack_pair};
+    use crate::models::gradient_check::assert_gradient_matches;
+
+    /// Cross-entropy gradient against central finite differences, for both activations.
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let (p, width) = (3, 4);
+        let pairs = [pack_pair(0, 1), pack_pair(2, 2), pack_pair(1, 0)];
+        let labels = [1.0f32, 1.0, 1.0];
+        let data = Dataset::new(Features::Pairs(&pairs), &labels, p).expect("sizes");
+        for activation in Activation::ALL {
+            let net = Mlp::new(p, width, 1.0, activation, false, 3);
+            let mut params = std::vec![0.0f64; 40];
+            net.init(&mut params);
+            // Non-zero biases so that ReLU kinks are away from the probe points.
+            for (k, b) in params[24..28].iter_mut().enumerate() {
+                *b = 0.1 * (k as f64 + 1.0);
+            }
+            assert_gradient_matches(&net, &params, &data, Loss::CrossEntropy, 1e-6);
+        }
+    }
+
+    #[test]
+    fn output_is_homogeneous_of_its_degree() {
+        let (p, width) = (5, 8);
+        let pairs = [pack_pair(1, 3), pack_pair(4, 0)];
+        let labels = [4.0f32, 4.0];
+        let data = Dataset::new(Features::Pairs(&pairs), &labels, p).expect("sizes");
+        for activation in Activation::ALL {
+            let net = Mlp::new(p, width, 1.0, activation, false, 9);
+            let mut params = std::vec![0.0f64; (3 * p + 1) * width];
+            net.init(&mut params);
+            let scaled: std::vec::Vec<f64> = params.iter().map(|x| 2.0 * x).collect();
+            let (mut f, mut g, mut scratch) = ([0.0; 10], [0.0; 10], [0.0; 24]);
+            net.predict(&params, &data, &mut scratch, &mut f);
+            net.predict(&scaled, &data, &mut scratch, &mut g);
+            let factor = 2f64.powi(<Mlp as Model<f64>>::degree(&net) as i32);
+            for (a, b) in f.iter().zip(&g) {
+                assert!((b - factor * a).abs() < 1e-12 * (1.0 + b.abs()));
+            }
+        }
+    }
+}

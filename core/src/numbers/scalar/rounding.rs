@@ -1,0 +1,164 @@
+//! How a low-precision format rounds an exact result: to nearest (ties to even), or
+//! stochastically from a counter-based stream that the host and a microcontroller draw
+//! identically.
+
+use core::fmt::Debug;
+
+use crate::numbers::math;
+
+/// A rounding rule for a grid of representable values.
+pub trait Rounding: Copy + Debug + Default + PartialEq + Send + Sync + 'static {
+    /// Suffix of the format name (`""` or `"-sr"`).
+    const SUFFIX: &'static str;
+    /// 0 for nearest, 1 for stochastic (indexes a format's two names).
+    const INDEX: usize;
+    /// Whether a value `fraction` ∈ (0, 1) of a grid step above a grid point rounds up;
+    /// `floor_is_odd` tells which neighbour is even (for ties).
+    fn round_up(fraction: f64, floor_is_odd: bool) -> bool;
+
+    /// Rounds `m` (the exact value in units of the grid spacing) to an integer.
+    #[inline]
+    fn round(m: f64) -> f64 {
+        let floor = math::floor(m);
+        let fraction = m - floor;
+        let odd = math::floor(floor * 0.5) * 2.0 != floor;
+        if fraction > 0.0 && Self::round_up(fraction, odd) {
+            floor + 1.0
+        } else {
+            floor
+        }
+    }
+}
+
+/// Round to nearest, ties to even (IEEE's default).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Nearest;
+
+/// Stochastic rounding: up with probability equal to the fractional part, so the rounding
+/// error is zero in expectation (small updates survive on average instead of vanishing).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Stochastic;
+
+impl Rounding for Nearest {
+    const SUFFIX: &'static str = "";
+    const INDEX: usize = 0;
+    #[inline]
+    fn round_up(fraction: f64, floor_is_odd: bool) -> bool {
+        fraction > 0.5 || (fraction == 0.5 && floor_is_odd)
+    }
+    #[inline]
+    fn round(m: f64) -> f64 {
+        math::rint(m)
+    }
+}
+
+impl Rounding for Stochastic {
+    const SUFFIX: &'static str = "-sr";
+    const INDEX: usize = 1;
+    #[inline]
+    fn round_up(fraction: f64, _floor_is_odd: bool) -> bool {
+        stream::uniform() < fraction
+    }
+}
+
+/// Seeds the stochastic-rounding stream (the run start does this with the run's seed, so a
+/// run rounds the same way every time and on every target).
+pub fn reseed(seed: u64) {
+    stream::reseed(seed);
+}
+
+/// SplitMix64's finaliser: a counter-based generator's output for `(seed, counter)`.
+#[inline]
+fn mix(seed: u64, counter: u64) -> u64 {
+    let mut z = seed ^ counter.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[inline]
+fn to_unit(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// On the host: one stream per thread, so parallel runs do not disturb each other.
+#[cfg(feature = "std")]
+mod stream {
+    use core::cell::Cell;
+
+    std::thread_local! {
+        static STATE: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    }
+
+    pub(super) fn reseed(seed: u64) {
+        STATE.with(|s| s.set((seed, 0)));
+    }
+
+    pub(super) fn uniform() -> f64 {
+        STATE.with(|s| {
+            let (seed, counter) = s.get();
+            s.set((seed, counter.wrapping_add(1)));
+            super::to_unit(super::mix(seed, counter))
+        })
+    }
+}
+
+/// On a microcontroller (one thread): plain 32-bit atomics with loads and stores only, which
+/// every Cortex-M has (thumbv6m has no read-modify-write atomics).
+#[cfg(not(feature = "std"))]
+mod stream {
+    use core::sync::atomic::{AtomicU32, Ordering};
+
+    static SEED: [AtomicU32; 2] = [AtomicU32::new(0), AtomicU32::new(0)];
+    static COUNTER: [AtomicU32; 2] = [AtomicU32::new(0), AtomicU32::new(0)];
+
+    fn read(pair: &[AtomicU32; 2]) -> u64 {
+        let [lo, hi] = pair;
+        u64::from(lo.load(Ordering::Relaxed)) | (u64::from(hi.load(Ordering::Relaxed)) << 32)
+    }
+
+    fn write(pair: &[AtomicU32; 2], value: u64) {
+        let [lo, hi] = pair;
+        lo.store(value as u32, Ordering::Relaxed);
+        hi.store((value >> 32) as u32, Ordering::Relaxed);
+    }
+
+    pub(super) fn reseed(seed: u64) {
+        write(&SEED, seed);
+        write(&COUNTER, 0);
+    }
+
+    pub(super) fn uniform() -> f64 {
+        let counter = read(&COUNTER);
+        write(&COUNTER, counter.wrapping_add(1));
+        super::to_unit(super::mix(read(&SEED), counter))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_ties_to_even() {
+        for (m, want) in [(2.5, 2.0), (3.5, 4.0), (-2.5, -2.0), (2.4, 2.0), (2.6, 3.0)] {
+            assert_eq!(Nearest::round(m), want, "{m}");
+        }
+    }
+
+    #[test]
+    fn stochastic_rounding_is_unbiased_and_reproducible() {
+        // 10⁵ roundings of 0.25: the mean is 0.25 within 4 standard errors (0.0055).
+        const N: usize = 100_000;
+        reseed(42);
+        let first: f64 = (0..N).map(|_| Stochastic::round(0.25)).sum::<f64>() / N as f64;
+        assert!(
+            (first - 0.25).abs() < 4.0 * (0.25f64 * 0.75 / N as f64).sqrt(),
+            "{first}"
+        );
+        reseed(42);
+        let again: f64 = (0..N).map(|_| Stochastic::round(0.25)).sum::<f64>() / N as f64;
+        assert_eq!(first, again);
+        assert_eq!(Stochastic::round(3.0), 3.0);
+    }
+}
