@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Arg, ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 use grokflow_core::experiment_file::ExperimentSpec;
 use grokflow_core::{
-    Activation, Config, ConfigError, FIG1A_SMALL, Integrator, Loss, PRESETS, Precision, Preset,
-    Task, Truth, preset, task_preset,
+    Config, ConfigError, FIG1A_SMALL, Field, FieldKind, PRESETS, Precision, Preset, Task, preset,
+    task_preset,
 };
 
 /// grokflow: watch homogeneous networks grok, measure when, and check it against ln α / λ.
@@ -70,74 +70,11 @@ pub struct RunArgs {
     /// Start from a saved experiment (the explorer's "Save"); flags still override it.
     #[arg(long, value_parser = parse_experiment_file)]
     pub config: Option<ExperimentSpec>,
-    /// Task: sparse-cls, misgrok, sparse-reg, matrix-completion or mod-add.
-    #[arg(long, value_parser = parse_task)]
-    pub task: Option<Task>,
-    /// Size: input dimension, matrix size (matrix-completion) or modulus p (mod-add).
-    #[arg(long, value_parser = parse_count)]
-    pub d: Option<usize>,
-    /// Number of training points (sparse tasks; pair tasks use --train-fraction).
-    #[arg(long, value_parser = parse_count)]
-    pub n: Option<usize>,
-    /// Number of test points (sparse tasks).
-    #[arg(long, value_parser = parse_count)]
-    pub n_test: Option<usize>,
-    /// Support size of the sparse ground truth, or rank of a low-rank matrix.
-    #[arg(long, value_parser = parse_count)]
-    pub k: Option<usize>,
-    /// Margin γ of the misgrokking construction.
-    #[arg(long)]
-    pub gamma: Option<f64>,
-    /// Fraction of all pairs trained on (matrix-completion, mod-add).
-    #[arg(long)]
-    pub train_fraction: Option<f64>,
-    /// Ground truth of matrix completion: paper (X*_ij = ij/d²) or low-rank (rank k).
-    #[arg(long, value_parser = parse_truth)]
-    pub truth: Option<Truth>,
-    /// Hidden width of the MLP (mod-add).
-    #[arg(long, value_parser = parse_count)]
-    pub width: Option<usize>,
-    /// Hidden activation of the MLP: relu or quadratic.
-    #[arg(long, value_parser = parse_activation)]
-    pub activation: Option<Activation>,
-    /// Start the MLP's output layer at zero (true, the paper's choice) or Kaiming (false).
-    #[arg(long)]
-    pub zero_output_init: Option<bool>,
-    /// Depth L of the diagonal net w = u^L − v^L.
-    #[arg(long)]
-    pub depth: Option<u32>,
-    /// Initialisation scale: ‖θ(0)‖ (diagonal nets), U = V = α·I (matrix-completion),
-    /// multiplier of the Kaiming init (mod-add).
-    #[arg(long)]
-    pub alpha: Option<f64>,
-    /// Weight decay λ.
-    #[arg(long)]
-    pub lambda: Option<f64>,
-    /// Loss: logistic, exponential, squared or cross-entropy.
-    #[arg(long, value_parser = parse_loss)]
-    pub loss: Option<Loss>,
-    /// Step size η of gd and normalized-gd.
-    #[arg(long)]
-    pub lr: Option<f64>,
-    /// Integrator: gd (the paper's update), flow (adaptive, exact decay), normalized-gd
-    /// (λ = 0, step η/L: fig. 4), gd-kahan (the paper's update with compensated sums) or
-    /// gd-log-space (the decay applied exactly in log space; depth-2 diagonal nets).
-    #[arg(long, value_parser = parse_integrator)]
-    pub integrator: Option<Integrator>,
-    /// Relative error tolerance of the flow integrator.
-    #[arg(long)]
-    pub tol: Option<f64>,
-    /// Continuous time at which the run ends.
-    #[arg(long)]
-    pub t_max: Option<f64>,
-    /// Metrics grid density (points per decade of t).
-    #[arg(long)]
-    pub points_per_decade: Option<u32>,
-    /// Seed of all random draws.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Number format of the dynamics: f32 (default), f64, f32-approx, bf16, bf16-sr, f16,
-    /// f16-sr, q16.16, q16.16-sr, q8.24 or q8.24-sr (-sr: stochastic rounding).
+    /// The experiment's fields, one flag each.
+    #[command(flatten)]
+    pub experiment: ExperimentFlags,
+    /// Number format of the dynamics: f32 (default), f64, bf16, bf16-sr, f16, f16-sr,
+    /// q16.16, q16.16-sr, q8.24, q8.24-sr or f32-approx (-sr: stochastic rounding).
     #[arg(long, value_parser = parse_precision)]
     pub precision: Option<Precision>,
     /// Write the trajectory (one row per grid time) to this CSV file.
@@ -161,56 +98,115 @@ pub struct RunArgs {
     pub test_data: Option<PathBuf>,
 }
 
+/// One flag per field of [`Config`] (`--n-test` for `n_test`), made from
+/// [`Config::FIELDS`]: the values as typed, applied by [`Config::set_field`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExperimentFlags {
+    /// `(field, text)` for every flag given, in [`Config::FIELDS`] order.
+    pub given: Vec<(&'static str, String)>,
+}
+
+impl ExperimentFlags {
+    /// Whether the flag of `field` was given.
+    pub fn has(&self, field: &str) -> bool {
+        self.given.iter().any(|(f, _)| *f == field)
+    }
+
+    /// Applies every given flag to `config`; the error names the flag.
+    pub fn apply(&self, config: &mut Config) -> Result<(), String> {
+        for (field, text) in &self.given {
+            config
+                .set_field(field, text)
+                .map_err(|e| format!("invalid --{}: {}", flag_name(e.field), e.message))?;
+        }
+        Ok(())
+    }
+}
+
+/// `n_test` → `n-test`.
+fn flag_name(field: &str) -> String {
+    field.replace('_', "-")
+}
+
+/// The help line of a field's flag: what it means, and the names it takes.
+fn flag_help(field: &Field) -> String {
+    match field.kind {
+        FieldKind::Choice(names) => format!("{} One of: {}.", field.help, names.join(", ")),
+        FieldKind::Switch => format!("{} true or false.", field.help),
+        FieldKind::Whole | FieldKind::Real => field.help.to_owned(),
+    }
+}
+
+impl Args for ExperimentFlags {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        Config::FIELDS.iter().fold(command, |command, field| {
+            command.arg(
+                Arg::new(field.name)
+                    .long(flag_name(field.name))
+                    .value_name(field.name.to_uppercase())
+                    .help(flag_help(field))
+                    .allow_negative_numbers(true),
+            )
+        })
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
+    }
+}
+
+impl FromArgMatches for ExperimentFlags {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let given = Config::FIELDS
+            .iter()
+            .filter_map(|f| Some((f.name, matches.get_one::<String>(f.name)?.clone())))
+            .collect();
+        Ok(Self { given })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
 impl RunArgs {
     /// The preset's configuration with every given flag applied, validated.
     pub fn config(&self) -> Result<Config, String> {
-        let c = self.template().with_derived_sizes();
+        let c = self.template()?.with_derived_sizes();
         c.validate().map_err(|e| flag_error(&e))?;
         Ok(c)
     }
 
     /// The preset's configuration with every given flag applied, not yet validated (a data
     /// file still has to supply the sizes).
-    pub fn template(&self) -> Config {
+    pub fn template(&self) -> Result<Config, String> {
+        let flags = &self.experiment;
         let mut c = match (&self.config, self.preset) {
             (Some(spec), _) => spec.config,
             (None, Some(p)) => p.config,
-            (None, None) => self
-                .task
-                .map_or(FIG1A_SMALL.config, |t| task_preset(t).config),
+            (None, None) => FIG1A_SMALL.config,
         };
-        set(&mut c.task, self.task);
-        set(&mut c.d, self.d);
-        set(&mut c.n, self.n);
-        set(&mut c.n_test, self.n_test);
-        set(&mut c.k, self.k);
-        set(&mut c.gamma, self.gamma);
-        set(&mut c.train_fraction, self.train_fraction);
-        set(&mut c.truth, self.truth);
-        set(&mut c.width, self.width);
-        set(&mut c.activation, self.activation);
-        set(&mut c.zero_output_init, self.zero_output_init);
-        set(&mut c.depth, self.depth);
-        set(&mut c.alpha, self.alpha);
-        set(&mut c.lambda, self.lambda);
-        set(&mut c.loss, self.loss);
-        set(&mut c.lr, self.lr);
-        set(&mut c.integrator, self.integrator);
-        set(&mut c.tol, self.tol);
-        set(&mut c.t_max, self.t_max);
-        set(&mut c.points_per_decade, self.points_per_decade);
-        set(&mut c.seed, self.seed);
-        // Switching the task of a preset should just work: take the loss the task needs.
-        if let (Some(task), None) = (self.task, self.loss) {
-            c.loss = task_preset(task).config.loss;
+        flags.apply(&mut c)?;
+        if flags.has("task") {
+            // A task alone starts from its small preset; switching the task of a preset
+            // takes the loss the task needs.
+            let start = task_preset(c.task).config;
+            if self.config.is_none() && self.preset.is_none() {
+                c = start;
+                flags.apply(&mut c)?;
+            }
+            if !flags.has("loss") {
+                c.loss = start.loss;
+            }
         }
         if self.data.is_some() {
             c.task = Task::File;
-            if self.train_fraction.is_none() {
+            if !flags.has("train_fraction") {
                 c.train_fraction = 0.8;
             }
         }
-        c
+        Ok(c)
     }
 
     /// The preset's name, or "custom" when none was given.
@@ -226,16 +222,9 @@ impl RunArgs {
     }
 }
 
-/// Overwrites `slot` when a flag was given.
-fn set<T>(slot: &mut T, value: Option<T>) {
-    if let Some(v) = value {
-        *slot = v;
-    }
-}
-
 /// A configuration error phrased in terms of the command-line flag.
 pub fn flag_error(e: &ConfigError) -> String {
-    format!("invalid --{}: {e}", e.field().replace('_', "-"))
+    format!("invalid --{}: {e}", flag_name(e.field()))
 }
 
 pub(crate) fn parse_preset(s: &str) -> Result<&'static Preset, String> {
@@ -243,18 +232,6 @@ pub(crate) fn parse_preset(s: &str) -> Result<&'static Preset, String> {
         let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
         format!("unknown preset; choose one of {}", names.join(", "))
     })
-}
-
-fn parse_task(s: &str) -> Result<Task, String> {
-    Task::from_name(s).ok_or_else(|| one_of(Task::ALL.map(Task::name)))
-}
-
-fn parse_loss(s: &str) -> Result<Loss, String> {
-    Loss::from_name(s).ok_or_else(|| one_of(Loss::ALL.map(Loss::name)))
-}
-
-fn parse_integrator(s: &str) -> Result<Integrator, String> {
-    Integrator::from_name(s).ok_or_else(|| one_of(Integrator::ALL.map(Integrator::name)))
 }
 
 fn parse_view(s: &str) -> Result<StartView, String> {
@@ -274,28 +251,8 @@ fn parse_experiment_file(path: &str) -> Result<ExperimentSpec, String> {
     ExperimentSpec::from_json(&text).map_err(|e| format!("{path}: {e}"))
 }
 
-fn parse_truth(s: &str) -> Result<Truth, String> {
-    Truth::from_name(s).ok_or_else(|| one_of(Truth::ALL.map(Truth::name)))
-}
-
-fn parse_activation(s: &str) -> Result<Activation, String> {
-    Activation::from_name(s).ok_or_else(|| one_of(Activation::ALL.map(Activation::name)))
-}
-
 fn one_of<const N: usize>(names: [&str; N]) -> String {
     format!("choose one of {}", names.join(", "))
-}
-
-/// A count, also written as `1e5` or `100_000`.
-fn parse_count(s: &str) -> Result<usize, String> {
-    let cleaned = s.replace('_', "");
-    if let Ok(v) = cleaned.parse::<usize>() {
-        return Ok(v);
-    }
-    match cleaned.parse::<f64>() {
-        Ok(v) if v >= 0.0 && v.fract() == 0.0 && v <= usize::MAX as f64 => Ok(v as usize),
-        _ => Err("expected a whole number such as 2000 or 1e5".to_owned()),
-    }
 }
 
 #[cfg(test)]
@@ -336,10 +293,39 @@ mod tests {
     }
 
     #[test]
+    fn help_lists_every_field_and_every_name() {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        let help = cli
+            .find_subcommand_mut("run")
+            .expect("run")
+            .render_long_help()
+            .to_string();
+        for field in Config::FIELDS {
+            assert!(
+                help.contains(&format!("--{}", flag_name(field.name))),
+                "{}",
+                field.name
+            );
+            if let FieldKind::Choice(names) = field.kind {
+                for name in names {
+                    assert!(help.contains(name), "--{}: {name}", field.name);
+                }
+            }
+        }
+        for p in Precision::ALL {
+            assert!(help.contains(p.name()), "--precision: {}", p.name());
+        }
+    }
+
+    #[test]
     fn a_task_alone_starts_from_its_small_preset() {
         let c = parse(&["--task", "sparse-reg"]).expect("valid");
-        assert_eq!(c.loss, Loss::Squared);
+        assert_eq!(c.loss, grokflow_core::Loss::Squared);
         let c = parse(&["--task", "mod-add", "--d", "11"]).expect("valid");
-        assert_eq!((c.loss, c.d, c.n + c.n_test), (Loss::CrossEntropy, 11, 121));
+        assert_eq!(
+            (c.loss, c.d, c.n + c.n_test),
+            (grokflow_core::Loss::CrossEntropy, 11, 121)
+        );
     }
 }

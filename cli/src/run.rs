@@ -51,8 +51,8 @@ fn experiment<S: Scalar>(args: &RunArgs) -> Result<Experiment<S>, String> {
         Some(p) => Some(DataFile::load(p).map_err(|e| format!("--test-data: {e}"))?),
         None => None,
     };
-    let mut template = args.template();
-    if args.loss.is_none() {
+    let mut template = args.template()?;
+    if !args.experiment.has("loss") {
         let signs = train.check_sign_labels().is_ok();
         template.loss = if signs { Loss::Logistic } else { Loss::Squared };
     }

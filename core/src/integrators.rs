@@ -5,6 +5,8 @@
 pub(crate) mod divergence;
 pub(crate) mod flow;
 pub(crate) mod gd;
+pub(crate) mod gd_kahan;
+pub(crate) mod gd_log_space;
 pub(crate) mod normalized_gd;
 pub(crate) mod stepper;
 

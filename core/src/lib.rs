@@ -65,9 +65,11 @@ mod run;
 pub use host::{experiment, experiment_file, file_data, reference, study, sweep};
 
 pub use config::{
-    Activation, Config, ConfigError, Integrator, Loss, MAX_DEPTH, MAX_DIM, MAX_MATRIX, MAX_MODULUS,
-    MAX_SAMPLES, MAX_WIDTH, ModelKind, Task, Truth,
+    Activation, Config, ConfigError, Field, FieldKind, Integrator, Loss, MAX_DEPTH, MAX_DIM,
+    MAX_MATRIX, MAX_MODULUS, MAX_SAMPLES, MAX_WIDTH, ModelKind, Range, Task, Truth,
 };
+#[cfg(feature = "std")]
+pub use config::{FieldError, parse_whole};
 pub use data::{
     Dataset, Features, TaskData, WORD_BITS, generate, pack_pair, unpack_pair, view, words_per_row,
 };

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use grokflow_core::study::{self, RULE, Row, Scheme};
-use grokflow_core::{Precision, preset};
+use grokflow_core::{DecayWarning, Precision, preset};
 
 const HEADER: [&str; 10] = [
     "format",
@@ -67,15 +67,11 @@ pub fn run(
         preset.name,
         config.lr * config.lambda
     );
-    for p in Precision::ALL {
-        if p.decay_is_lost(config.lr * config.lambda, config.init_scale()) {
-            eprintln!(
-                "warning: ηλ = {:e} is below {}'s decay threshold: the naive update rounds the \
-                 decay away",
-                config.lr * config.lambda,
-                p.name()
-            );
-        }
+    for warning in Precision::ALL
+        .into_iter()
+        .filter_map(|p| DecayWarning::for_paper_update(&config, p))
+    {
+        eprintln!("warning: {warning}");
     }
     let rows = study::run(&config, &cases, threads, &|row: &Row| {
         eprintln!(

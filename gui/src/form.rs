@@ -3,9 +3,11 @@
 //! Values are kept as text so that a half-typed or wrong value is shown with its error next
 //! to the field and never reaches a run.
 
+use std::collections::BTreeMap;
+
 use egui::{Color32, RichText, Ui};
 use grokflow_core::{
-    Activation, Config, Integrator, Loss, ModelKind, Precision, Task, Truth, preset,
+    Activation, Config, Integrator, Loss, ModelKind, Precision, Task, Truth, task_preset,
 };
 use serde::{Deserialize, Serialize};
 
@@ -15,28 +17,10 @@ use serde::{Deserialize, Serialize};
 pub struct Form {
     /// Name of the preset the values came from ("custom" once edited).
     pub preset: String,
-    task: String,
-    loss: String,
-    integrator: String,
-    truth: String,
-    activation: String,
+    /// The number format's name.
     precision: String,
-    zero_output_init: bool,
-    d: String,
-    n: String,
-    n_test: String,
-    k: String,
-    gamma: String,
-    train_fraction: String,
-    width: String,
-    depth: String,
-    alpha: String,
-    lambda: String,
-    lr: String,
-    tol: String,
-    t_max: String,
-    points_per_decade: String,
-    seed: String,
+    /// The text of every field of [`Config::FIELDS`], by field name.
+    values: BTreeMap<String, String>,
 }
 
 impl Default for Form {
@@ -54,121 +38,50 @@ pub struct FieldError {
     pub message: String,
 }
 
-fn number(x: f64) -> String {
-    format!("{x}")
-}
-
 impl Form {
     /// The form showing `config` in `precision`, labelled with `preset`.
     pub fn from_config(config: &Config, precision: Precision, preset: &str) -> Self {
+        let values = Config::FIELDS
+            .iter()
+            .filter_map(|f| Some((f.name.to_owned(), config.field_text(f.name)?)))
+            .collect();
         Self {
             preset: preset.to_owned(),
-            task: config.task.name().to_owned(),
-            loss: config.loss.name().to_owned(),
-            integrator: config.integrator.name().to_owned(),
-            truth: config.truth.name().to_owned(),
-            activation: config.activation.name().to_owned(),
             precision: precision.name().to_owned(),
-            zero_output_init: config.zero_output_init,
-            d: config.d.to_string(),
-            n: config.n.to_string(),
-            n_test: config.n_test.to_string(),
-            k: config.k.to_string(),
-            gamma: number(config.gamma),
-            train_fraction: number(config.train_fraction),
-            width: config.width.to_string(),
-            depth: config.depth.to_string(),
-            alpha: number(config.alpha),
-            lambda: number(config.lambda),
-            lr: number(config.lr),
-            tol: number(config.tol),
-            t_max: number(config.t_max),
-            points_per_decade: config.points_per_decade.to_string(),
-            seed: config.seed.to_string(),
+            values,
         }
+    }
+
+    /// The text of `field`.
+    pub fn value(&self, field: &str) -> &str {
+        self.values.get(field).map_or("", String::as_str)
+    }
+
+    /// The text of `field`, to edit.
+    pub fn value_mut(&mut self, field: &str) -> &mut String {
+        self.values.entry(field.to_owned()).or_default()
     }
 
     /// The configuration and precision, or every field that is wrong.
     pub fn parse(&self) -> Result<(Config, Precision), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut fail = |field: &'static str, message: String| {
-            errors.push(FieldError { field, message });
-        };
-        fn real(text: &str) -> Result<f64, String> {
-            text.trim()
-                .parse::<f64>()
-                .map_err(|_| format!("{:?} is not a number", text.trim()))
-        }
-        fn whole(text: &str) -> Result<u64, String> {
-            let t = text.trim().replace('_', "");
-            if let Ok(v) = t.parse::<u64>() {
-                return Ok(v);
-            }
-            match t.parse::<f64>() {
-                Ok(v) if v >= 0.0 && v.fract() == 0.0 && v < 1.8e19 => Ok(v as u64),
-                _ => Err(format!("{:?} is not a whole number ≥ 0", text.trim())),
+        let mut config = Config::default();
+        for field in Config::FIELDS {
+            if let Err(e) = config.set_field(field.name, self.value(field.name)) {
+                errors.push(FieldError {
+                    field: e.field,
+                    message: e.message,
+                });
             }
         }
-        macro_rules! get {
-            ($field:ident, $parse:expr, $default:expr) => {
-                match $parse(&self.$field) {
-                    Ok(v) => v,
-                    Err(message) => {
-                        fail(stringify!($field), message);
-                        $default
-                    }
-                }
-            };
-        }
-        let named = |field: &'static str, value: &str, known: bool| {
-            (!known).then(|| FieldError {
-                field,
-                message: format!("unknown {field} {value:?}"),
-            })
-        };
-        let base = Config::default();
-        let task = Task::from_name(&self.task);
-        let loss = Loss::from_name(&self.loss);
-        let integrator = Integrator::from_name(&self.integrator);
-        let truth = Truth::from_name(&self.truth);
-        let activation = Activation::from_name(&self.activation);
+        let config = config.with_derived_sizes();
         let precision = Precision::from_name(&self.precision);
-        let config = Config {
-            task: task.unwrap_or(base.task),
-            loss: loss.unwrap_or(base.loss),
-            integrator: integrator.unwrap_or(base.integrator),
-            truth: truth.unwrap_or(base.truth),
-            activation: activation.unwrap_or(base.activation),
-            zero_output_init: self.zero_output_init,
-            d: get!(d, whole, 0) as usize,
-            n: get!(n, whole, 0) as usize,
-            n_test: get!(n_test, whole, 0) as usize,
-            k: get!(k, whole, 0) as usize,
-            gamma: get!(gamma, real, 0.0),
-            train_fraction: get!(train_fraction, real, 0.0),
-            width: get!(width, whole, 0) as usize,
-            depth: u32::try_from(get!(depth, whole, 0)).unwrap_or(u32::MAX),
-            alpha: get!(alpha, real, 1.0),
-            lambda: get!(lambda, real, 0.0),
-            lr: get!(lr, real, 1.0),
-            tol: get!(tol, real, 1e-3),
-            t_max: get!(t_max, real, 1.0),
-            points_per_decade: u32::try_from(get!(points_per_decade, whole, 1)).unwrap_or(u32::MAX),
-            seed: get!(seed, whole, 0),
+        if precision.is_none() {
+            errors.push(FieldError {
+                field: "precision",
+                message: format!("unknown precision {:?}", self.precision),
+            });
         }
-        .with_derived_sizes();
-        errors.extend(
-            [
-                named("task", &self.task, task.is_some()),
-                named("loss", &self.loss, loss.is_some()),
-                named("integrator", &self.integrator, integrator.is_some()),
-                named("truth", &self.truth, truth.is_some()),
-                named("activation", &self.activation, activation.is_some()),
-                named("precision", &self.precision, precision.is_some()),
-            ]
-            .into_iter()
-            .flatten(),
-        );
         if errors.is_empty()
             && let Err(e) = config.validate()
         {
@@ -193,7 +106,7 @@ impl Form {
                 .find(|e| e.field == field)
                 .map(|e| e.message.clone())
         };
-        let task = Task::from_name(&self.task).unwrap_or_default();
+        let task = Task::from_name(self.value("task")).unwrap_or_default();
         let model = task.model();
 
         egui::Grid::new("experiment-form")
@@ -206,16 +119,28 @@ impl Form {
                     .filter(|&&t| t != Task::File)
                     .map(|t| t.name())
                     .collect();
-                combo(ui, "Task", &mut self.task, &tasks);
+                combo(ui, "Task", self.value_mut("task"), &tasks);
                 ui.end_row();
                 if model == ModelKind::DiagonalNet {
-                    text(ui, "d", "Input dimension", &mut self.d, error_for("d"));
-                    text(ui, "n", "Training points", &mut self.n, error_for("n"));
+                    text(
+                        ui,
+                        "d",
+                        "Input dimension",
+                        self.value_mut("d"),
+                        error_for("d"),
+                    );
+                    text(
+                        ui,
+                        "n",
+                        "Training points",
+                        self.value_mut("n"),
+                        error_for("n"),
+                    );
                     text(
                         ui,
                         "n_test",
                         "Test points",
-                        &mut self.n_test,
+                        self.value_mut("n_test"),
                         error_for("n_test"),
                     );
                 } else {
@@ -224,30 +149,42 @@ impl Form {
                     } else {
                         "Matrix size"
                     };
-                    text(ui, "d", what, &mut self.d, error_for("d"));
+                    text(ui, "d", what, self.value_mut("d"), error_for("d"));
                     text(
                         ui,
                         "train_fraction",
                         "Training fraction of all pairs",
-                        &mut self.train_fraction,
+                        self.value_mut("train_fraction"),
                         error_for("train_fraction").or(error_for("n")),
                     );
                 }
                 match task {
                     Task::SparseCls | Task::SparseReg => {
-                        text(ui, "k", "Support size of w*", &mut self.k, error_for("k"));
+                        text(
+                            ui,
+                            "k",
+                            "Support size of w*",
+                            self.value_mut("k"),
+                            error_for("k"),
+                        );
                     }
                     Task::Misgrok => {
-                        text(ui, "gamma", "Margin γ", &mut self.gamma, error_for("gamma"));
+                        text(
+                            ui,
+                            "gamma",
+                            "Margin γ",
+                            self.value_mut("gamma"),
+                            error_for("gamma"),
+                        );
                     }
                     Task::MatrixCompletion => {
-                        combo(ui, "Truth", &mut self.truth, &Truth::ALL.map(Truth::name));
+                        combo(ui, "Truth", self.value_mut("truth"), &Truth::NAMES);
                         ui.end_row();
                         text(
                             ui,
                             "k",
                             "Rank (low-rank truth)",
-                            &mut self.k,
+                            self.value_mut("k"),
                             error_for("k"),
                         );
                     }
@@ -256,30 +193,39 @@ impl Form {
                             ui,
                             "width",
                             "Hidden width",
-                            &mut self.width,
+                            self.value_mut("width"),
                             error_for("width"),
                         );
                         combo(
                             ui,
                             "Activation",
-                            &mut self.activation,
-                            &Activation::ALL.map(Activation::name),
+                            self.value_mut("activation"),
+                            &Activation::NAMES,
                         );
                         ui.end_row();
                         ui.label("Zero output init");
-                        ui.checkbox(&mut self.zero_output_init, "");
+                        let mut zero = self.value("zero_output_init") == "true";
+                        if ui.checkbox(&mut zero, "").changed() {
+                            *self.value_mut("zero_output_init") = zero.to_string();
+                        }
                         ui.end_row();
                     }
                     Task::File => {}
                 }
                 if model == ModelKind::DiagonalNet {
-                    text(ui, "depth", "Depth L", &mut self.depth, error_for("depth"));
+                    text(
+                        ui,
+                        "depth",
+                        "Depth L",
+                        self.value_mut("depth"),
+                        error_for("depth"),
+                    );
                 }
                 log_slider(
                     ui,
                     "alpha",
                     "Init scale α",
-                    &mut self.alpha,
+                    self.value_mut("alpha"),
                     1e-3..=1e6,
                     error_for("alpha"),
                 );
@@ -287,11 +233,11 @@ impl Form {
                     ui,
                     "lambda",
                     "Weight decay λ",
-                    &mut self.lambda,
+                    self.value_mut("lambda"),
                     0.0..=1.0,
                     error_for("lambda"),
                 );
-                combo(ui, "Loss", &mut self.loss, &Loss::ALL.map(Loss::name));
+                combo(ui, "Loss", self.value_mut("loss"), &Loss::NAMES);
                 ui.end_row();
                 if let Some(message) = error_for("loss") {
                     ui.label("");
@@ -301,31 +247,49 @@ impl Form {
                 combo(
                     ui,
                     "Integrator",
-                    &mut self.integrator,
-                    &Integrator::ALL.map(Integrator::name),
+                    self.value_mut("integrator"),
+                    &Integrator::NAMES,
                 );
                 ui.end_row();
-                match Integrator::from_name(&self.integrator) {
+                match Integrator::from_name(self.value("integrator")) {
                     Some(Integrator::Flow) => {
-                        text(ui, "tol", "Flow tolerance", &mut self.tol, error_for("tol"));
+                        text(
+                            ui,
+                            "tol",
+                            "Flow tolerance",
+                            self.value_mut("tol"),
+                            error_for("tol"),
+                        );
                     }
-                    _ => text(ui, "lr", "Step size η", &mut self.lr, error_for("lr")),
+                    _ => text(
+                        ui,
+                        "lr",
+                        "Step size η",
+                        self.value_mut("lr"),
+                        error_for("lr"),
+                    ),
                 }
                 text(
                     ui,
                     "t_max",
                     "End time t_max",
-                    &mut self.t_max,
+                    self.value_mut("t_max"),
                     error_for("t_max"),
                 );
                 text(
                     ui,
                     "points_per_decade",
                     "Records per decade",
-                    &mut self.points_per_decade,
+                    self.value_mut("points_per_decade"),
                     error_for("points_per_decade"),
                 );
-                text(ui, "seed", "Seed", &mut self.seed, error_for("seed"));
+                text(
+                    ui,
+                    "seed",
+                    "Seed",
+                    self.value_mut("seed"),
+                    error_for("seed"),
+                );
                 combo(
                     ui,
                     "Precision",
@@ -335,7 +299,7 @@ impl Form {
                 ui.end_row();
             });
         if *self != before {
-            if self.task != before.task {
+            if self.value("task") != before.value("task") {
                 // A new task starts from its small preset, as on the command line.
                 self.load_task_defaults();
             }
@@ -347,20 +311,12 @@ impl Form {
     }
 
     fn load_task_defaults(&mut self) {
-        let Some(task) = Task::from_name(&self.task) else {
+        let Some(task) = Task::from_name(self.value("task")) else {
             return;
         };
-        let name = match task {
-            Task::SparseCls | Task::File => "fig1a-small",
-            Task::Misgrok => "fig1b-small",
-            Task::SparseReg => "sparse-reg-small",
-            Task::MatrixCompletion => "fig3-small",
-            Task::ModAdd => "fig2-small",
-        };
-        if let Some(p) = preset(name) {
-            let precision = Precision::from_name(&self.precision).unwrap_or_default();
-            *self = Self::from_config(&p.config, precision, name);
-        }
+        let start = task_preset(task);
+        let precision = Precision::from_name(&self.precision).unwrap_or_default();
+        *self = Self::from_config(&start.config, precision, start.name);
     }
 }
 
@@ -450,15 +406,13 @@ mod tests {
 
     #[test]
     fn bad_text_is_reported_per_field() {
-        let mut form = Form {
-            alpha: "-3".into(),
-            seed: "seven".into(),
-            ..Form::default()
-        };
+        let mut form = Form::default();
+        *form.value_mut("alpha") = "-3".into();
+        *form.value_mut("seed") = "seven".into();
         let errors = form.parse().expect_err("two bad fields");
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["seed"]);
-        form.seed = "7".into();
+        *form.value_mut("seed") = "7".into();
         let errors = form.parse().expect_err("alpha");
         assert_eq!(errors[0].field, "alpha");
         assert!(errors[0].message.contains("> 0"), "{}", errors[0].message);

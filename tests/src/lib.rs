@@ -1,4 +1,54 @@
 //! The paper's claims as tests (see `tests/`), at a scale that fits CI.
 //!
-//! Each claim runs the real experiment through `grokflow-core`, in f32 and in f64, and checks
-//! what the mathematics or the paper predicts, never values copied from an earlier run.
+//! Each claim runs the real experiment through `grokflow-core` and checks what the
+//! mathematics or the theory (docs/theory.md) predicts, never values copied from an earlier
+//! run. A claim is written once, generic over the number format, and [`in_f32_and_f64!`]
+//! makes it a test in f32 and one in f64 (the f64 run is the reference).
+use grokflow_core::experiment::{Summary, trajectory};
+use grokflow_core::{Config, Metrics, Scalar};
+
+/// Runs `config` in format `S` and returns the summary and every record.
+pub fn run<S: Scalar>(config: &Config, references: bool) -> (Summary, Vec<Metrics>) {
+    trajectory::<S>(config, references).expect("valid configuration")
+}
+
+/// The first record at or after time `t`.
+pub fn at(records: &[Metrics], t: f64) -> &Metrics {
+    records
+        .iter()
+        .find(|m| m.t >= t)
+        .unwrap_or_else(|| records.last().expect("at least one record"))
+}
+
+/// Records with `t` in `[from, to]`.
+pub fn between(records: &[Metrics], from: f64, to: f64) -> impl Iterator<Item = &Metrics> {
+    records.iter().filter(move |m| m.t >= from && m.t <= to)
+}
+
+/// ln α / λ with the paper's lower-order correction for depth L:
+/// `t* = ln α / λ − (1/L)·ln ln(α^{2(L−1)} / λ) / λ` (docs/theory.md, "The dichotomy").
+pub fn corrected_prediction(config: &Config) -> f64 {
+    let l = f64::from(config.depth);
+    let (alpha, lambda) = (config.alpha, config.lambda);
+    let inner = (2.0 * (l - 1.0) * alpha.ln() - lambda.ln()).ln();
+    (alpha.ln() - inner / l) / lambda
+}
+
+/// Makes each generic claim `fn claim<S: Scalar>()` into two tests, `claim::f32` and
+/// `claim::f64`.
+#[macro_export]
+macro_rules! in_f32_and_f64 {
+    ($($claim:ident),* $(,)?) => {$(
+        mod $claim {
+            #[test]
+            fn f32() {
+                super::$claim::<f32>();
+            }
+
+            #[test]
+            fn f64() {
+                super::$claim::<f64>();
+            }
+        }
+    )*};
+}

@@ -2,10 +2,8 @@
 //! transition moves by ln(10)/λ when α grows tenfold, the leading term of the theory
 //! (t* = ln α / λ + lower order) for every L.
 
-mod common;
-
-use common::run;
 use grokflow_core::{Config, FIG1A_SMALL, Scalar};
+use grokflow_tests::run;
 
 fn delay_across_depths<S: Scalar>() {
     let expected = 10f64.ln() / FIG1A_SMALL.config.lambda;
@@ -34,12 +32,4 @@ fn delay_across_depths<S: Scalar>() {
     }
 }
 
-#[test]
-fn delay_across_depths_f32() {
-    delay_across_depths::<f32>();
-}
-
-#[test]
-fn delay_across_depths_f64() {
-    delay_across_depths::<f64>();
-}
+grokflow_tests::in_f32_and_f64!(delay_across_depths);

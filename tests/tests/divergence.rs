@@ -1,7 +1,5 @@
 //! A run past the stability limit stops with a status that says so, never with NaN results.
 
-mod common;
-
 use grokflow_core::{Config, Integrator, SPARSE_REG_SMALL, Scalar, Status};
 
 /// Squared loss at init has curvature about 2·‖∂f/∂θ‖² ≫ 2/η for η = 1 (the stability limit of
@@ -13,7 +11,7 @@ fn gd_past_the_stability_limit_diverges<S: Scalar>() {
         t_max: 100.0,
         ..SPARSE_REG_SMALL.config
     };
-    let (summary, records) = common::run::<S>(&config, false);
+    let (summary, records) = grokflow_tests::run::<S>(&config, false);
     assert!(
         matches!(summary.status, Status::Diverged { .. }),
         "{:?}",
@@ -23,12 +21,4 @@ fn gd_past_the_stability_limit_diverges<S: Scalar>() {
     assert!(records.iter().all(|m| m.is_finite()));
 }
 
-#[test]
-fn gd_past_the_stability_limit_diverges_f32() {
-    gd_past_the_stability_limit_diverges::<f32>();
-}
-
-#[test]
-fn gd_past_the_stability_limit_diverges_f64() {
-    gd_past_the_stability_limit_diverges::<f64>();
-}
+grokflow_tests::in_f32_and_f64!(gd_past_the_stability_limit_diverges);

@@ -1,15 +1,13 @@
 //! The adaptive `flow` integrator follows the gradient flow: exactly under pure decay, and
 //! like the paper's `gd` at a small step size otherwise.
 
-mod common;
-
 use core::ops::ControlFlow;
 
-use common::run;
 use grokflow_core::{
     Config, Dataset, Features, Integrator, Layout, Metrics, References, Scalar, Simulation, Status,
     TaskData,
 };
+use grokflow_tests::run;
 
 /// With all inputs zero the loss gradient vanishes and the flow is dθ/dt = −λθ, so
 /// ‖θ(t)‖ = α·e^{−λt} exactly.
@@ -95,7 +93,7 @@ fn flow_agrees_with_gd<S: Scalar>() {
 
     // Both record on the same grid: gd at the first step at or after each grid time.
     for m in &flow_records {
-        let g = common::at(&gd_records, m.t);
+        let g = grokflow_tests::at(&gd_records, m.t);
         if m.t == 0.0 || (g.t - m.t) > 1e-9 * m.t.max(1.0) + 0.01 {
             continue;
         }
@@ -112,12 +110,4 @@ fn flow_agrees_with_gd<S: Scalar>() {
     }
 }
 
-#[test]
-fn flow_agrees_with_gd_f32() {
-    flow_agrees_with_gd::<f32>();
-}
-
-#[test]
-fn flow_agrees_with_gd_f64() {
-    flow_agrees_with_gd::<f64>();
-}
+grokflow_tests::in_f32_and_f64!(flow_agrees_with_gd);

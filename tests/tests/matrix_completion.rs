@@ -2,11 +2,9 @@
 //! stay near 0 (test MSE on a plateau); after ln α / λ the low-rank completion appears,
 //! test MSE falls to near 0, W becomes rank 1 and ‖θ‖² → ‖X*‖_* (the min-norm factorisation).
 
-mod common;
-
-use common::{between, run};
 use grokflow_core::experiment::Experiment;
 use grokflow_core::{FIG3_SMALL, Scalar, Status};
+use grokflow_tests::{between, run};
 
 fn completion<S: Scalar>() {
     let config = FIG3_SMALL.config;
@@ -79,12 +77,4 @@ fn completion<S: Scalar>() {
     );
 }
 
-#[test]
-fn completion_f32() {
-    completion::<f32>();
-}
-
-#[test]
-fn completion_f64() {
-    completion::<f64>();
-}
+grokflow_tests::in_f32_and_f64!(completion);

@@ -1,10 +1,8 @@
 //! Fig. 1b at CI scale (`fig1b-small`): the kernel predictor generalises, the late one does
 //! not, so test accuracy is high early and drops after t ≈ ln α / λ.
 
-mod common;
-
-use common::{between, run};
 use grokflow_core::{FIG1B_SMALL, Scalar, Status};
+use grokflow_tests::{between, run};
 
 fn misgrokking<S: Scalar>() {
     let config = FIG1B_SMALL.config;
@@ -30,12 +28,4 @@ fn misgrokking<S: Scalar>() {
     assert_eq!(last.train_acc, Some(1.0));
 }
 
-#[test]
-fn misgrokking_f32() {
-    misgrokking::<f32>();
-}
-
-#[test]
-fn misgrokking_f64() {
-    misgrokking::<f64>();
-}
+grokflow_tests::in_f32_and_f64!(misgrokking);

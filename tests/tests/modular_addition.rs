@@ -2,13 +2,11 @@
 //! generalises much later; a larger init scale delays the jump, a larger weight decay advances
 //! it, and a weight decay that is too large makes training collapse.
 
-mod common;
-
 use std::sync::OnceLock;
 
-use common::run;
 use grokflow_core::experiment::Summary;
 use grokflow_core::{Config, FIG2_SMALL, Metrics, Scalar, Status};
+use grokflow_tests::run;
 
 fn summary<S: Scalar>(config: &Config) -> (Summary, Vec<Metrics>) {
     let (summary, records) = run::<S>(config, false);
@@ -93,42 +91,9 @@ fn too_much_decay_collapses<S: Scalar>() {
     );
 }
 
-#[test]
-fn grokking_f32() {
-    grokking::<f32>();
-}
-
-#[test]
-fn grokking_f64() {
-    grokking::<f64>();
-}
-
-#[test]
-fn larger_init_delays_f32() {
-    larger_init_delays::<f32>();
-}
-
-#[test]
-fn larger_init_delays_f64() {
-    larger_init_delays::<f64>();
-}
-
-#[test]
-fn larger_decay_advances_f32() {
-    larger_decay_advances::<f32>();
-}
-
-#[test]
-fn larger_decay_advances_f64() {
-    larger_decay_advances::<f64>();
-}
-
-#[test]
-fn too_much_decay_collapses_f32() {
-    too_much_decay_collapses::<f32>();
-}
-
-#[test]
-fn too_much_decay_collapses_f64() {
-    too_much_decay_collapses::<f64>();
-}
+grokflow_tests::in_f32_and_f64!(
+    grokking,
+    larger_init_delays,
+    larger_decay_advances,
+    too_much_decay_collapses
+);

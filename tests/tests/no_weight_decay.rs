@@ -2,10 +2,8 @@
 //! η/L in the flow's time) still generalises, but only at astronomically large t; the times
 //! are exact in log10 however large they get.
 
-mod common;
-
-use common::run;
 use grokflow_core::{FIG4_SMALL, Scalar, Status};
+use grokflow_tests::run;
 
 fn astronomically_late_grokking<S: Scalar>() {
     let (summary, records) = run::<S>(&FIG4_SMALL.config, true);
@@ -36,12 +34,4 @@ fn astronomically_late_grokking<S: Scalar>() {
     assert!(records.iter().all(|m| m.is_finite()));
 }
 
-#[test]
-fn astronomically_late_grokking_f32() {
-    astronomically_late_grokking::<f32>();
-}
-
-#[test]
-fn astronomically_late_grokking_f64() {
-    astronomically_late_grokking::<f64>();
-}
+grokflow_tests::in_f32_and_f64!(astronomically_late_grokking);

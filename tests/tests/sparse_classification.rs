@@ -1,10 +1,8 @@
 //! Fig. 1a at CI scale (`fig1a-small`): the kernel regime fits at once and generalises like
 //! chance; around t ≈ ln α / λ the rich regime takes over and test accuracy jumps to 100%.
 
-mod common;
-
-use common::{at, between, corrected_prediction, run};
 use grokflow_core::{FIG1A_SMALL, Scalar, Status};
+use grokflow_tests::{at, between, corrected_prediction, run};
 
 fn grokking<S: Scalar>() {
     let config = FIG1A_SMALL.config;
@@ -49,16 +47,6 @@ fn grokking<S: Scalar>() {
     assert!(at(&records, 0.5 * t_star).test_acc.expect("classification") < 0.7);
 }
 
-#[test]
-fn grokking_f32() {
-    grokking::<f32>();
-}
-
-#[test]
-fn grokking_f64() {
-    grokking::<f64>();
-}
-
 /// Raising α by a factor of 10 delays the transition by about ln(10)/λ.
 fn larger_alpha_delays_the_transition<S: Scalar>() {
     let base = grokflow_core::Config {
@@ -81,12 +69,4 @@ fn larger_alpha_delays_the_transition<S: Scalar>() {
     );
 }
 
-#[test]
-fn larger_alpha_delays_the_transition_f32() {
-    larger_alpha_delays_the_transition::<f32>();
-}
-
-#[test]
-fn larger_alpha_delays_the_transition_f64() {
-    larger_alpha_delays_the_transition::<f64>();
-}
+grokflow_tests::in_f32_and_f64!(grokking, larger_alpha_delays_the_transition);

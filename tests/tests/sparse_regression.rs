@@ -1,11 +1,9 @@
 //! Sparse regression at CI scale (`sparse-reg-small`): the kernel phase converges to the
 //! min-L2 interpolant, which generalises badly; the rich phase recovers the sparse w*.
 
-mod common;
-
-use common::{at, run};
 use grokflow_core::experiment::Experiment;
 use grokflow_core::{SPARSE_REG_SMALL, Scalar, Status, reference};
+use grokflow_tests::{at, run};
 
 /// Test error of a linear predictor on x ~ N(0, I): E⟨w − w*, x⟩² = ‖w − w*‖².
 fn population_error(w: &[f64], teacher: &[f32]) -> f64 {
@@ -49,12 +47,4 @@ fn kernel_then_sparse<S: Scalar>() {
     assert!(summary.transitions.t_grok().is_some());
 }
 
-#[test]
-fn kernel_then_sparse_f32() {
-    kernel_then_sparse::<f32>();
-}
-
-#[test]
-fn kernel_then_sparse_f64() {
-    kernel_then_sparse::<f64>();
-}
+grokflow_tests::in_f32_and_f64!(kernel_then_sparse);

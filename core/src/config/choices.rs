@@ -1,6 +1,19 @@
 //! The named choices of an experiment: task, model, integrator, ground truth, activation and
 //! loss, each with the name the command line and files use.
 
+/// The names of `$all` (an array of `$n` choices), in order, as a constant.
+macro_rules! names {
+    ($all:expr, $n:literal) => {{
+        let mut names = [""; $n];
+        let mut i = 0;
+        while i < $n {
+            names[i] = $all[i].name();
+            i += 1;
+        }
+        names
+    }};
+}
+
 /// The data-generating task; it also fixes the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Task {
@@ -41,6 +54,11 @@ impl Task {
         Task::ModAdd,
         Task::File,
     ];
+
+    /// Their names, in the same order.
+    // Evaluated at compile time: an index out of bounds fails the build, not a run.
+    #[allow(clippy::indexing_slicing)]
+    pub const NAMES: [&'static str; 6] = names!(Self::ALL, 6);
 
     /// The name used on the command line and in files.
     pub const fn name(self) -> &'static str {
@@ -113,6 +131,11 @@ impl Integrator {
         Integrator::GdLogSpace,
     ];
 
+    /// Their names, in the same order.
+    // Evaluated at compile time: an index out of bounds fails the build, not a run.
+    #[allow(clippy::indexing_slicing)]
+    pub const NAMES: [&'static str; 5] = names!(Self::ALL, 5);
+
     /// The name used on the command line and in files.
     pub const fn name(self) -> &'static str {
         match self {
@@ -145,6 +168,11 @@ impl Truth {
     /// Both kinds, in menu order.
     pub const ALL: [Truth; 2] = [Truth::Paper, Truth::LowRank];
 
+    /// Their names, in the same order.
+    // Evaluated at compile time: an index out of bounds fails the build, not a run.
+    #[allow(clippy::indexing_slicing)]
+    pub const NAMES: [&'static str; 2] = names!(Self::ALL, 2);
+
     /// The name used on the command line and in files.
     pub const fn name(self) -> &'static str {
         match self {
@@ -172,6 +200,11 @@ pub enum Activation {
 impl Activation {
     /// Both activations, in menu order.
     pub const ALL: [Activation; 2] = [Activation::Relu, Activation::Quadratic];
+
+    /// Their names, in the same order.
+    // Evaluated at compile time: an index out of bounds fails the build, not a run.
+    #[allow(clippy::indexing_slicing)]
+    pub const NAMES: [&'static str; 2] = names!(Self::ALL, 2);
 
     /// The name used on the command line and in files.
     pub const fn name(self) -> &'static str {
@@ -209,6 +242,11 @@ impl Loss {
         Loss::Squared,
         Loss::CrossEntropy,
     ];
+
+    /// Their names, in the same order.
+    // Evaluated at compile time: an index out of bounds fails the build, not a run.
+    #[allow(clippy::indexing_slicing)]
+    pub const NAMES: [&'static str; 4] = names!(Self::ALL, 4);
 
     /// The name used on the command line and in files.
     pub const fn name(self) -> &'static str {

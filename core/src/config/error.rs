@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use crate::config::bounds::Range;
+
 /// A configuration value, or a caller-provided buffer, that cannot be used.
 ///
 /// Every variant names the field, so a front end can put the message next to it.
@@ -14,8 +16,8 @@ pub enum ConfigError {
         field: &'static str,
         /// The value that was given.
         value: f64,
-        /// The allowed range, in words a user can act on.
-        allowed: &'static str,
+        /// The allowed values.
+        allowed: Range,
     },
     /// Two fields that cannot be combined.
     Incompatible {
@@ -52,7 +54,10 @@ impl fmt::Display for ConfigError {
                 field,
                 value,
                 allowed,
-            } => write!(f, "{field} = {value} is out of range: allowed {allowed}"),
+            } => {
+                write!(f, "{field} = {value} is out of range: allowed ")?;
+                allowed.describe(field, f)
+            }
             Self::Incompatible { field, reason } => write!(f, "{field}: {reason}"),
             Self::BufferLength {
                 buffer,
@@ -68,32 +73,9 @@ impl fmt::Display for ConfigError {
 
 impl core::error::Error for ConfigError {}
 
-/// Checks `lo <= value <= hi` (NaN fails).
-pub(crate) fn check_range(
-    field: &'static str,
-    value: f64,
-    lo: f64,
-    hi: f64,
-    allowed: &'static str,
-) -> Result<(), ConfigError> {
-    if value >= lo && value <= hi {
-        Ok(())
-    } else {
-        Err(ConfigError::OutOfRange {
-            field,
-            value,
-            allowed,
-        })
-    }
-}
-
-/// Checks `value > 0` and finite.
-pub(crate) fn check_positive(
-    field: &'static str,
-    value: f64,
-    allowed: &'static str,
-) -> Result<(), ConfigError> {
-    if value > 0.0 && value.is_finite() {
+/// Checks that `value` lies in `allowed`.
+pub(crate) fn check(field: &'static str, value: f64, allowed: Range) -> Result<(), ConfigError> {
+    if allowed.contains(value) {
         Ok(())
     } else {
         Err(ConfigError::OutOfRange {

@@ -1,8 +1,8 @@
 //! What one experiment is: task, model, loss, optimiser and time horizon.
 
-use crate::config::bounds::{MAX_DEPTH, MAX_DIM, MAX_MATRIX, MAX_MODULUS, MAX_SAMPLES, MAX_WIDTH};
+use crate::config::bounds::{self, Range};
 use crate::config::choices::{Activation, Integrator, Loss, ModelKind, Task, Truth};
-use crate::config::error::{ConfigError, check_positive, check_range};
+use crate::config::error::{ConfigError, check};
 use crate::numbers::math;
 
 /// One experiment. `Default` is the `fig1a-small` preset.
@@ -102,36 +102,18 @@ impl Config {
         }
     }
 
-    /// Homogeneity degree of the model: `f(cθ) = c^L f(θ)`.
-    pub const fn degree(&self) -> u32 {
-        match (self.task.model(), self.activation) {
-            (ModelKind::DiagonalNet, _) => self.depth,
-            (ModelKind::Mlp, Activation::Quadratic) => 3,
-            _ => 2,
-        }
-    }
-
     /// Checks every field; the error names the first bad one and its allowed range.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let usize_range = |field, value: usize, lo: usize, hi: usize, allowed| {
-            check_range(field, value as f64, lo as f64, hi as f64, allowed)
-        };
+        let count = |field, value: usize, allowed| check(field, value as f64, allowed);
         let model = self.task.model();
-        match model {
-            ModelKind::DiagonalNet => usize_range("d", self.d, 1, MAX_DIM, "1 ..= 16777216")?,
-            ModelKind::Factorization => usize_range("d", self.d, 2, MAX_MATRIX, "2 ..= 1024")?,
-            ModelKind::Mlp => {
-                usize_range("d", self.d, 2, MAX_MODULUS, "2 ..= 1024 (the modulus p)")?
-            }
-        }
+        let d_range = match model {
+            ModelKind::DiagonalNet => bounds::DIM,
+            ModelKind::Factorization => bounds::MATRIX,
+            ModelKind::Mlp => bounds::MODULUS,
+        };
+        count("d", self.d, d_range)?;
         if self.task.has_pair_inputs() {
-            check_range(
-                "train_fraction",
-                self.train_fraction,
-                f64::MIN_POSITIVE,
-                1.0 - f64::EPSILON,
-                "0 < train_fraction < 1",
-            )?;
+            check("train_fraction", self.train_fraction, Range::OpenUnit)?;
             let derived = self.with_derived_sizes();
             if derived.n == 0 || derived.n_test == 0 {
                 return Err(ConfigError::Incompatible {
@@ -146,27 +128,19 @@ impl Config {
                 });
             }
         }
-        usize_range("n", self.n, 1, MAX_SAMPLES, "1 ..= 1048576")?;
-        usize_range("n_test", self.n_test, 1, MAX_SAMPLES, "1 ..= 1048576")?;
-        match self.task {
-            Task::SparseCls | Task::SparseReg => usize_range("k", self.k, 1, self.d, "1 ..= d")?,
-            Task::MatrixCompletion if self.truth == Truth::LowRank => {
-                usize_range("k", self.k, 1, self.d, "1 ..= d (the rank)")?
-            }
-            _ => {}
+        count("n", self.n, bounds::SAMPLES)?;
+        count("n_test", self.n_test, bounds::SAMPLES)?;
+        let has_support = matches!(self.task, Task::SparseCls | Task::SparseReg)
+            || (self.task == Task::MatrixCompletion && self.truth == Truth::LowRank);
+        if has_support {
+            count("k", self.k, Range::Between(1.0, self.d as f64))?;
         }
-        check_range("gamma", self.gamma, 0.0, f64::MAX, "0 <= gamma, finite")?;
+        check("gamma", self.gamma, Range::NonNegative)?;
         if model == ModelKind::Mlp {
-            usize_range("width", self.width, 1, MAX_WIDTH, "1 ..= 65536")?;
+            count("width", self.width, bounds::WIDTH)?;
         }
         match model {
-            ModelKind::DiagonalNet => check_range(
-                "depth",
-                f64::from(self.depth),
-                2.0,
-                f64::from(MAX_DEPTH),
-                "2 ..= 8",
-            )?,
+            ModelKind::DiagonalNet => check("depth", f64::from(self.depth), bounds::DEPTH)?,
             _ if self.depth != 2 => {
                 return Err(ConfigError::Incompatible {
                     field: "depth",
@@ -175,17 +149,15 @@ impl Config {
             }
             _ => {}
         }
-        check_positive("alpha", self.alpha, "alpha > 0, finite")?;
-        check_range("lambda", self.lambda, 0.0, f64::MAX, "lambda >= 0, finite")?;
-        check_positive("lr", self.lr, "lr > 0, finite")?;
-        check_range("tol", self.tol, 1e-12, 0.1, "1e-12 ..= 0.1")?;
-        check_positive("t_max", self.t_max, "t_max > 0, finite")?;
-        check_range(
+        check("alpha", self.alpha, Range::Positive)?;
+        check("lambda", self.lambda, Range::NonNegative)?;
+        check("lr", self.lr, Range::Positive)?;
+        check("tol", self.tol, bounds::TOL)?;
+        check("t_max", self.t_max, Range::Positive)?;
+        check(
             "points_per_decade",
             f64::from(self.points_per_decade),
-            1.0,
-            1000.0,
-            "1 ..= 1000",
+            bounds::POINTS_PER_DECADE,
         )?;
         let loss_fits = match self.task {
             Task::SparseReg | Task::MatrixCompletion => self.loss == Loss::Squared,

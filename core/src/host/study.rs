@@ -66,7 +66,7 @@ pub struct Row {
     pub summary: Summary,
     /// Largest fraction of parameters a single step left unchanged (nonzero update).
     pub max_swamped: f64,
-    /// Whether `ηλ` is below the format's threshold for one step of decay (PAPER.md), at the
+    /// Whether `ηλ` is below the format's threshold for one step of decay (docs/theory.md, "Low precision"), at the
     /// size of the initial weights.
     pub decay_threshold_warning: bool,
 }

@@ -1,13 +1,13 @@
-//! The paper's discrete update, full-batch gradient descent with weight decay, in the three
-//! forms the precision study compares. Each returns how many parameters the update left
-//! unchanged although it was not zero (swamped by the format's resolution).
+//! The paper's discrete update, full-batch gradient descent with weight decay (`gd`). It and
+//! its two variants for narrow formats (`gd_kahan`, `gd_log_space`) return how many
+//! parameters the update left unchanged although it was not zero (swamped by the format's
+//! resolution).
 
-use crate::numbers::math;
 use crate::numbers::scalar::Scalar;
 
 /// Whether a nonzero update `lr·(g + λp)` left `before` unchanged.
 #[inline]
-fn swamped<S: Scalar>(before: S, after: S, grad: S, lr: f64, lambda: f64) -> bool {
+pub(crate) fn swamped<S: Scalar>(before: S, after: S, grad: S, lr: f64, lambda: f64) -> bool {
     before == after && lr * (grad.to_f64() + lambda * before.to_f64()) != 0.0
 }
 
@@ -27,66 +27,11 @@ pub(crate) fn gd_update<S: Scalar>(params: &mut [S], grad: &[S], lr: f64, lambda
     count
 }
 
-/// The same step as an increment `−η(g + λθ)` added with Kahan compensation (`kahan`): what
-/// rounding drops from a parameter is kept in `compensation` and added back next time.
-pub(crate) fn gd_kahan_update<S: Scalar>(
-    params: &mut [S],
-    compensation: &mut [S],
-    grad: &[S],
-    lr: f64,
-    lambda: f64,
-) -> usize {
-    let (eta, eta_lambda) = (S::from_f64(lr), S::from_f64(lr * lambda));
-    let mut count = 0;
-    for ((p, c), &g) in params.iter_mut().zip(compensation.iter_mut()).zip(grad) {
-        let before = *p;
-        let increment = -(eta * g + eta_lambda * before);
-        let y = increment - *c;
-        let t = before + y;
-        *c = (t - before) - y;
-        *p = t;
-        count += usize::from(swamped(before, *p, g, lr, lambda));
-    }
-    count
-}
-
-/// The diagonal net's step in log space (`log-space`, depth 2): `s ← s + η·Xᵀg` and then
-/// `u = u₀·exp(−λt − 2s)`, `v = v₀·exp(−λt + 2s)` with `t` exact, so the decay never rounds
-/// away. `params = [u | v]`, `s` and `xt_slopes` have length `d`.
-pub(crate) fn log_space_update<S: Scalar>(
-    params: &mut [S],
-    s: &mut [S],
-    xt_slopes: &[S],
-    lr: f64,
-    lambda: f64,
-    t_next: f64,
-    init: f64,
-) -> usize {
-    let d = s.len();
-    let eta = S::from_f64(lr);
-    let (u, v) = params.split_at_mut(d.min(params.len()));
-    let mut count = 0;
-    for (((sj, &g), uj), vj) in s
-        .iter_mut()
-        .zip(xt_slopes)
-        .zip(u.iter_mut())
-        .zip(v.iter_mut())
-    {
-        *sj += eta * g;
-        let (before_u, before_v) = (*uj, *vj);
-        let decay = -lambda * t_next;
-        let two_s = 2.0 * sj.to_f64();
-        *uj = S::from_f64(init * math::exp(decay - two_s));
-        *vj = S::from_f64(init * math::exp(decay + two_s));
-        count += usize::from(swamped(before_u, *uj, g, lr, lambda));
-        count += usize::from(swamped(before_v, *vj, g, lr, lambda));
-    }
-    count
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::integrators::gd_kahan::gd_kahan_update;
+    use crate::integrators::gd_log_space::log_space_update;
     use crate::numbers::scalar::Bf16;
 
     #[test]

@@ -4,7 +4,9 @@
 use crate::config::{Config, Integrator};
 use crate::integrators::divergence::Divergence;
 use crate::integrators::flow::{Flow, FlowFailure};
-use crate::integrators::gd::{gd_kahan_update, gd_update, log_space_update};
+use crate::integrators::gd::gd_update;
+use crate::integrators::gd_kahan::gd_kahan_update;
+use crate::integrators::gd_log_space::log_space_update;
 use crate::integrators::normalized_gd::{log10_step, log10_sum, normalized_update};
 use crate::models::Model;
 use crate::numbers::math::{self, from_log10};

@@ -127,7 +127,7 @@ impl Precision {
         }
     }
 
-    /// Whether one paper step `θ(1 − ηλ)` rounds the decay away (PAPER.md): for a float with
+    /// Whether one paper step `θ(1 − ηλ)` rounds the decay away (docs/theory.md, "Low precision"): for a float with
     /// p significand bits when `ηλ < 2^{−(p+1)}` (under round to nearest), for fixed point
     /// with f fractional bits once `|θ| < 2^{−(f+1)}/(ηλ)` — here for a weight of size
     /// `magnitude`.

@@ -121,18 +121,16 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             // w = u^L − v^L must not overflow (inf − inf would be NaN at the first step).
             let power = S::from_f64(config.init_scale()).powi(config.depth);
             if !(power.is_finite() && power > S::ZERO) {
-                return Err(ConfigError::OutOfRange {
+                return Err(ConfigError::Incompatible {
                     field: "alpha",
-                    value: config.alpha,
-                    allowed: "(alpha/sqrt(2d))^depth must be a positive finite number in this precision",
+                    reason: "(alpha/sqrt(2d))^depth must be a positive finite number in this precision",
                 });
             }
         }
         if !params.iter().all(|x| x.is_finite()) {
-            return Err(ConfigError::OutOfRange {
+            return Err(ConfigError::Incompatible {
                 field: "alpha",
-                value: config.alpha,
-                allowed: "the initial parameters must be finite in this precision",
+                reason: "the initial parameters must be finite in this precision",
             });
         }
         let (stepper, rest) = Stepper::new(config, p, rest);
