@@ -73,6 +73,23 @@ impl fmt::Display for ConfigError {
 
 impl core::error::Error for ConfigError {}
 
+/// Checks that a caller-owned buffer has the length the configuration needs.
+pub(crate) fn check_len(
+    buffer: &'static str,
+    expected: usize,
+    actual: usize,
+) -> Result<(), ConfigError> {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(ConfigError::BufferLength {
+            buffer,
+            expected,
+            actual,
+        })
+    }
+}
+
 /// Checks that `value` lies in `allowed`.
 pub(crate) fn check(field: &'static str, value: f64, allowed: Range) -> Result<(), ConfigError> {
     if allowed.contains(value) {

@@ -1,6 +1,6 @@
 //! Seeded generation of the paper's tasks into caller-owned buffers.
 
-use crate::config::error::ConfigError;
+use crate::config::error::{ConfigError, check_len};
 use crate::config::{Config, Task, Truth};
 use crate::data::bits::sign_row_dot;
 use crate::data::layout::{DataLayout, teacher_len};
@@ -157,18 +157,6 @@ fn low_rank_matrix(rng: &mut Rng, d: usize, k: usize, x: &mut [f32], column: &mu
                 *v = (f64::from(*v) + scale * f64::from(ai) * f64::from(aj)) as f32;
             }
         }
-    }
-}
-
-fn check_len(buffer: &'static str, expected: usize, actual: usize) -> Result<(), ConfigError> {
-    if expected == actual {
-        Ok(())
-    } else {
-        Err(ConfigError::BufferLength {
-            buffer,
-            expected,
-            actual,
-        })
     }
 }
 

@@ -3,6 +3,7 @@
 
 use core::ops::ControlFlow;
 
+use crate::config::error::check_len;
 use crate::config::{Config, ConfigError};
 use crate::data::Dataset;
 use crate::data::TaskData;
@@ -91,26 +92,15 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         // initial parameters are), or a run would depend on what ran before it.
         crate::numbers::scalar::reseed(config.seed);
         let (d, n, n_test) = (config.d, config.n, config.n_test);
-        let expect = |buffer, expected: usize, actual: usize| {
-            if expected == actual {
-                Ok(())
-            } else {
-                Err(ConfigError::BufferLength {
-                    buffer,
-                    expected,
-                    actual,
-                })
-            }
-        };
-        expect("train set", n, data.train.len())?;
-        expect("test set", n_test, data.test.len())?;
-        expect("train dimension", d, data.train.dim())?;
-        expect("test dimension", d, data.test.dim())?;
-        expect("ground truth", teacher_len(config), data.teacher.len())?;
+        check_len("train set", n, data.train.len())?;
+        check_len("test set", n_test, data.test.len())?;
+        check_len("train dimension", d, data.train.dim())?;
+        check_len("test dimension", d, data.test.dim())?;
+        check_len("ground truth", teacher_len(config), data.teacher.len())?;
         for reference in [references.kernel, references.rich].into_iter().flatten() {
-            expect("reference predictor", d, reference.len())?;
+            check_len("reference predictor", d, reference.len())?;
         }
-        expect("work", Layout::of(config)?.work, work.len())?;
+        check_len("work", Layout::of(config)?.work, work.len())?;
 
         let model = Network::for_config(config);
         let sizes = Network::sizes(config);
