@@ -70,6 +70,31 @@ fn a_typed_bad_value_is_shown_next_to_its_field_and_never_applied() {
     assert!(harness.state().live_run().is_none());
 }
 
+/// A configuration that validates but whose start cannot be represented in the chosen
+/// format ((10⁶/√2)⁸ overflows f32) ends at once with the reason, instead of "running".
+#[test]
+fn a_run_that_cannot_start_says_why() {
+    let mut harness = harness();
+    let config = Config {
+        d: 1,
+        n: 2,
+        n_test: 2,
+        k: 1,
+        alpha: 1e6,
+        depth: 8,
+        ..small()
+    };
+    assert_eq!(config.validate(), Ok(()));
+    harness.state_mut().state.form = Form::from_config(&config, Precision::F32, "custom");
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Run").click();
+    harness.run_steps(1);
+    wait_for(&mut harness, |app| {
+        app.live_run().is_some_and(|r| r.error.is_some())
+    });
+    harness.get_by_label_contains("Could not start: alpha");
+}
+
 #[test]
 fn pause_and_step_control_the_run() {
     let mut harness = harness();

@@ -78,6 +78,17 @@ enum Scheme<'a, S> {
     },
 }
 
+/// Parameter-sized buffers `integrator` needs besides the parameters.
+pub(crate) const fn param_buffers(integrator: Integrator) -> usize {
+    match integrator {
+        Integrator::Gd | Integrator::NormalizedGd => 1,
+        // gradient and the compensation (Kahan) or the integrated gradient s (log space)
+        Integrator::GdKahan | Integrator::GdLogSpace => 2,
+        // one stage point and four stage slopes
+        Integrator::Flow => 5,
+    }
+}
+
 /// The integrator of a run.
 #[derive(Debug)]
 pub(crate) struct Stepper<'a, S> {
@@ -89,17 +100,6 @@ pub(crate) struct Stepper<'a, S> {
 }
 
 impl<'a, S: Scalar> Stepper<'a, S> {
-    /// Parameter-sized buffers `integrator` needs besides the parameters.
-    pub(crate) const fn param_buffers(integrator: Integrator) -> usize {
-        match integrator {
-            Integrator::Gd | Integrator::NormalizedGd => 1,
-            // gradient and the compensation (Kahan) or the integrated gradient s (log space)
-            Integrator::GdKahan | Integrator::GdLogSpace => 2,
-            // one stage point and four stage slopes
-            Integrator::Flow => 5,
-        }
-    }
-
     /// Takes `param_buffers · params` scalars from the front of `work` for the integrator of
     /// `config`; returns it and the rest of `work`.
     pub(crate) fn new(config: &Config, params: usize, work: &'a mut [S]) -> (Self, &'a mut [S]) {

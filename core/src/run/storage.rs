@@ -3,7 +3,7 @@
 
 use crate::config::{Config, ConfigError};
 use crate::data::layout::{DataLayout, too_large};
-use crate::integrators::stepper::Stepper;
+use crate::integrators::stepper::param_buffers;
 use crate::models::Network;
 use crate::numbers::scalar::Scalar;
 
@@ -25,8 +25,7 @@ impl Layout {
     pub const fn new(config: &Config) -> Self {
         let data = DataLayout::new(config);
         let model = Network::sizes(config);
-        // The scalar type does not change the count; f32 names one.
-        let buffers = Stepper::<f32>::param_buffers(config.integrator);
+        let buffers = param_buffers(config.integrator);
         let (n, n_test) = (config.n, config.n_test);
         let work = model
             .params
