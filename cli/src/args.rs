@@ -87,7 +87,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_references: bool,
     /// Train a diagonal net on a data set from a file instead of a generated task: .npz with
-    /// arrays X (n × d) and y (n), .npy holding X with y in <name>_y.npy, or .csv with a
+    /// arrays X (n × d) and y (n), .npy holding X with y in NAME_y.npy for NAME.npy, or .csv with a
     /// header row (a y column plus the feature columns). Labels ±1 for classification (the
     /// default loss then is logistic), reals for regression (squared).
     #[arg(long)]

@@ -27,12 +27,22 @@
 //! # Ok::<(), grokflow_core::ConfigError>(())
 //! ```
 //!
+//! ## Layers
+//! The source reads bottom-up, one folder per layer, each using only those before it:
+//! numbers (scalars and formats) → config ([`Config`], its fields and checks) → data (storage,
+//! tasks) → models → objective (losses) → integrators (schemes and the stepper) → run
+//! ([`Simulation`], metrics, transitions, presets) → host (`std` only). The items are
+//! re-exported here; `docs/architecture.md` shows the flow of one run and where new models
+//! and integrators go, `docs/theory.md` the theory the code implements.
+//!
 //! ## Features
 //! - `std` (default): [`experiment`] (a heap-backed runner with reference predictors),
 //!   [`reference`](mod@reference) (max-margin and min-norm solvers built on `clarabel`) and [`file_data`]
 //!   (data sets from `.npy`, `.npz` and `.csv`), [`experiment_file`] (versioned JSON) and
-//!   [`sweep`] (phase diagrams on every core) and [`study`] (the low-precision table).
-//!   Without it the crate builds for bare-metal targets such as `thumbv6m-none-eabi`.
+//!   [`sweep`] (phase diagrams on every core) and [`study`] (the low-precision table); serde
+//!   for [`Config`] and text access to its fields ([`Config::set_field`]). Without it the
+//!   crate builds for bare-metal targets such as `thumbv6m-none-eabi`.
+//! - `parallel`: passes over large sign matrices split across rayon's threads (same bits).
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
