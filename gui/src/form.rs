@@ -66,8 +66,13 @@ impl Form {
     pub fn parse(&self) -> Result<(Config, Precision), Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut config = Config::default();
-        for field in Config::FIELDS {
-            if let Err(e) = config.set_field(field.name, self.value(field.name)) {
+        // A field the saved form does not know yet (saved by an older grokflow) keeps its
+        // default.
+        let given = Config::FIELDS
+            .iter()
+            .filter_map(|f| Some((f.name, self.values.get(f.name)?)));
+        for (field, text) in given {
+            if let Err(e) = config.set_field(field, text) {
                 errors.push(FieldError {
                     field: e.field,
                     message: e.message,
@@ -416,6 +421,15 @@ mod tests {
         let errors = form.parse().expect_err("alpha");
         assert_eq!(errors[0].field, "alpha");
         assert!(errors[0].message.contains("> 0"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_form_saved_without_a_field_takes_its_default() {
+        let mut form = Form::from_config(&grokflow_core::FIG3_SMALL.config, Precision::F32, "x");
+        form.values.remove("seed");
+        let (config, _) = form.parse().expect("valid");
+        assert_eq!(config.seed, Config::default().seed);
+        assert_eq!(config.d, grokflow_core::FIG3_SMALL.config.d);
     }
 
     #[test]
