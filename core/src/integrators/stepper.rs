@@ -93,6 +93,7 @@ pub(crate) const fn param_buffers(integrator: Integrator) -> usize {
 #[derive(Debug)]
 pub(crate) struct Stepper<'a, S> {
     scheme: Scheme<'a, S>,
+    clock: Clock,
     lr: f64,
     lambda: f64,
     /// Training examples (accuracy is `correct / n`).
@@ -145,6 +146,7 @@ impl<'a, S: Scalar> Stepper<'a, S> {
         };
         let stepper = Self {
             scheme,
+            clock: Clock::START,
             lr: config.lr,
             lambda: config.lambda,
             n: config.n,
@@ -152,16 +154,21 @@ impl<'a, S: Scalar> Stepper<'a, S> {
         (stepper, rest)
     }
 
-    /// One step from `clock`, stopping at `t_stop` if the scheme chooses its step (flow).
-    /// Advances the clock; on divergence leaves it where the step started.
+    /// Where the run is in time.
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// One step, stopping at `t_stop` if the scheme chooses its step (flow). Advances the
+    /// clock; on divergence leaves the time where the step started.
     pub(crate) fn step<M: Model<S>>(
         &mut self,
         objective: &mut Objective<'_, S, M>,
         params: &mut &'a mut [S],
-        clock: &mut Clock,
         t_stop: f64,
     ) -> Result<Advance, Divergence> {
         let (lr, lambda, n) = (self.lr, self.lambda, self.n);
+        let clock = &mut self.clock;
         let train = |log10_t, eval: Evaluation<S>| TrainPoint {
             log10_t,
             loss: eval.loss.to_f64(),

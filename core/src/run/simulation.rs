@@ -9,7 +9,7 @@ use crate::data::Dataset;
 use crate::data::TaskData;
 use crate::data::layout::teacher_len;
 use crate::integrators::Divergence;
-use crate::integrators::stepper::{Clock, Stepper};
+use crate::integrators::stepper::Stepper;
 use crate::models::{Model, Network};
 use crate::numbers::math;
 use crate::numbers::scalar::Scalar;
@@ -67,7 +67,6 @@ pub struct Simulation<'a, S: Scalar> {
     references: References<'a>,
     params: &'a mut [S],
     stepper: Stepper<'a, S>,
-    clock: Clock,
     /// Largest fraction of parameters swamped in one step since the last record.
     swamped: f64,
     grid: LogGrid,
@@ -137,7 +136,6 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             references,
             params,
             stepper,
-            clock: Clock::START,
             swamped: 0.0,
             grid: LogGrid::new(config.t_max, config.points_per_decade),
             next_grid: 0,
@@ -159,22 +157,22 @@ impl<'a, S: Scalar> Simulation<'a, S> {
 
     /// Current continuous time (saturates at `f64::MAX`; see [`Simulation::log10_t`]).
     pub fn t(&self) -> f64 {
-        self.clock.t
+        self.stepper.clock().t
     }
 
     /// `log10` of the current time (`−∞` at t = 0).
     pub fn log10_t(&self) -> f64 {
-        self.clock.log10_t
+        self.stepper.clock().log10_t
     }
 
     /// Integrator steps taken.
     pub fn steps(&self) -> u64 {
-        self.clock.steps
+        self.stepper.clock().steps
     }
 
     /// Gradient evaluations spent (for `flow`, three per attempted step plus one at start).
     pub fn gradient_evals(&self) -> u64 {
-        self.clock.evals
+        self.stepper.clock().evals
     }
 
     /// Where the run stands.
@@ -211,7 +209,7 @@ impl<'a, S: Scalar> Simulation<'a, S> {
     /// Steps until `t ≥ t_target` (or the run ends) and returns the status. Call again with a
     /// later target to continue: this is how a UI slices a long run.
     pub fn step_until<O: Observer>(&mut self, t_target: f64, observer: &mut O) -> Status {
-        while !self.status.is_terminal() && (self.clock.t < t_target || self.next_grid == 0) {
+        while !self.status.is_terminal() && (self.t() < t_target || self.next_grid == 0) {
             self.step(observer);
         }
         self.status
@@ -228,17 +226,15 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         }
         let params_len = self.params.len().max(1) as f64;
         let t_stop = self.grid.time(self.next_grid);
-        let advance = match self.stepper.step(
-            &mut self.objective,
-            &mut self.params,
-            &mut self.clock,
-            t_stop,
-        ) {
+        let advance = match self
+            .stepper
+            .step(&mut self.objective, &mut self.params, t_stop)
+        {
             Ok(advance) => advance,
             Err(reason) => {
                 self.status = Status::Diverged {
                     reason,
-                    t: self.clock.t,
+                    t: self.t(),
                 };
                 return self.status;
             }
@@ -248,8 +244,8 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             .observe_train(train.log10_t, train.loss, train.accuracy);
         let swamped = advance.swamped;
         self.swamped = self.swamped.max(swamped as f64 / params_len);
-        if self.clock.log10_t >= self.grid.log10_time(self.next_grid)
-            || self.clock.t >= self.grid.time(self.next_grid)
+        if self.log10_t() >= self.grid.log10_time(self.next_grid)
+            || self.t() >= self.grid.time(self.next_grid)
         {
             self.record(observer);
         }
@@ -262,7 +258,7 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         if !metrics.is_finite() {
             self.status = Status::Diverged {
                 reason: Divergence::NonFiniteMetrics,
-                t: self.clock.t,
+                t: self.t(),
             };
             return;
         }
@@ -278,8 +274,8 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         self.swamped = 0.0;
         // A discrete step may cross several grid times: skip to the first one still ahead.
         while self.next_grid <= self.grid.last_index()
-            && (self.grid.time(self.next_grid) <= self.clock.t
-                || self.grid.log10_time(self.next_grid) <= self.clock.log10_t)
+            && (self.grid.time(self.next_grid) <= self.t()
+                || self.grid.log10_time(self.next_grid) <= self.log10_t())
         {
             self.next_grid += 1;
         }
@@ -311,9 +307,9 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         }
         let structure = self.objective.structure(self.params, self.teacher);
         Metrics {
-            t: self.clock.t,
-            log10_t: self.clock.log10_t.is_finite().then_some(self.clock.log10_t),
-            step: self.clock.steps,
+            t: self.t(),
+            log10_t: Some(self.log10_t()).filter(|l| l.is_finite()),
+            step: self.steps(),
             train_loss: train.loss,
             train_acc: classification.then_some(train.accuracy),
             test_loss: test.loss,
@@ -328,7 +324,7 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             singular_values: structure.singular_values,
             // Against w* only where the labels are its outputs (regression).
             truth_distance: structure.truth_distance.filter(|_| !classification),
-            swamped: (self.clock.steps > 0).then_some(self.swamped),
+            swamped: (self.steps() > 0).then_some(self.swamped),
         }
     }
 }
