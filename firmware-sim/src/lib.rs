@@ -187,26 +187,8 @@ impl TraceLine {
 /// a space.
 pub const TRACE_LINE_MAX: usize = 20 + 5 * 17;
 
-/// A trace line as ASCII text in a fixed buffer.
-#[derive(Clone, Copy, Debug)]
-pub struct TraceText {
-    bytes: [u8; TRACE_LINE_MAX],
-    len: usize,
-}
-
-impl TraceText {
-    fn push(&mut self, byte: u8) {
-        if let Some(slot) = self.bytes.get_mut(self.len) {
-            *slot = byte;
-            self.len += 1;
-        }
-    }
-
-    /// The text, without a line break.
-    pub fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or(&[])
-    }
-}
+/// A trace line as ASCII text, at most [`TRACE_LINE_MAX`] bytes, without a line break.
+pub type TraceText = heapless::Vec<u8, TRACE_LINE_MAX>;
 
 impl TraceLine {
     /// `step t train_loss test_loss test_acc params`, integers in decimal, bits in hex.
@@ -214,9 +196,11 @@ impl TraceLine {
     /// Written without `core::fmt`, whose formatting code can panic, so that the firmware,
     /// which links no panic path at all, can print it.
     pub fn to_ascii(&self) -> TraceText {
-        let mut text = TraceText {
-            bytes: [0; TRACE_LINE_MAX],
-            len: 0,
+        let mut text = TraceText::new();
+        // Pushing into a full line drops the byte (nothing can panic here); the widest line
+        // fits exactly, as a test checks, so no byte is ever dropped.
+        let mut push = |byte| {
+            let _ = text.push(byte);
         };
         let mut digits = [0u8; 20];
         let mut count = 0;
@@ -229,7 +213,7 @@ impl TraceLine {
                 break;
             }
         }
-        digits.iter().skip(20 - count).for_each(|&d| text.push(d));
+        digits.iter().skip(20 - count).for_each(|&d| push(d));
         for bits in [
             self.t,
             self.train_loss,
@@ -237,10 +221,10 @@ impl TraceLine {
             self.test_acc,
             self.params,
         ] {
-            text.push(b' ');
+            push(b' ');
             for shift in (0..16).rev() {
                 let nibble = ((bits >> (4 * shift)) & 0xf) as u8;
-                text.push(if nibble < 10 {
+                push(if nibble < 10 {
                     b'0' + nibble
                 } else {
                     b'a' + nibble - 10
@@ -254,7 +238,7 @@ impl TraceLine {
 impl fmt::Display for TraceLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = self.to_ascii();
-        f.write_str(core::str::from_utf8(text.as_bytes()).map_err(|_| fmt::Error)?)
+        f.write_str(core::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -348,7 +332,7 @@ mod tests {
             step: u64::MAX,
             ..lines[0]
         };
-        assert_eq!(widest.to_ascii().as_bytes().len(), TRACE_LINE_MAX);
+        assert_eq!(widest.to_ascii().len(), TRACE_LINE_MAX);
         assert_eq!(TraceLine::parse(&widest.to_string()), Some(widest));
         assert_eq!(TraceLine::parse("# a comment"), None);
         assert_eq!(TraceLine::parse("1 2 3"), None);

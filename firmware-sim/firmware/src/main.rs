@@ -66,7 +66,7 @@ fn main() -> ! {
         };
         let StaticStorage { words, reals, work } = &mut *storage;
         run_in(&BOARD.config, words, reals, work, |line| {
-            print(&[line.to_ascii().as_bytes()])
+            print(&[&line.to_ascii()])
         })
         .map(|end| Some(end.status))
     });
