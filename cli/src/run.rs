@@ -69,20 +69,22 @@ fn drive<S: Scalar>(
     if let Some(warning) = DecayWarning::for_run(&config, args.precision()) {
         eprintln!("warning: {warning}");
     }
-    match reference::applicable(&config) {
-        _ if args.no_references => {}
-        Ok(()) => {
-            eprintln!("solving the kernel- and rich-regime reference predictors…");
-            if let Err(e) = experiment.compute_references() {
-                eprintln!("note: no reference predictors ({e}); cos columns stay empty");
+    if !args.no_references {
+        match reference::applicable(&config) {
+            Ok(()) => {
+                eprintln!("solving the kernel- and rich-regime reference predictors…");
+                if let Err(e) = experiment.compute_references() {
+                    eprintln!("note: no reference predictors ({e}); cos columns stay empty");
+                }
             }
+            Err(ReferenceError::TooLarge { entries }) => eprintln!(
+                "note: n·d = {entries} is above the reference-solver limit ({}); \
+                 cos_kernel and cos_rich stay empty",
+                reference::MAX_ENTRIES
+            ),
+            // Models without linear reference predictors.
+            Err(_) => {}
         }
-        Err(ReferenceError::TooLarge { entries }) => eprintln!(
-            "note: n·d = {entries} is above the reference-solver limit ({}); \
-             cos_kernel and cos_rich stay empty",
-            reference::MAX_ENTRIES
-        ),
-        Err(_) => {}
     }
     let mut csv = match &args.csv {
         Some(path) => Some(

@@ -32,9 +32,7 @@ impl DecayWarning {
     /// The warning for running `config` in `precision`: only the paper's update (`gd`) loses
     /// the decay; the other schemes compensate for it or apply it exactly.
     pub fn for_run(config: &Config, precision: Precision) -> Option<Self> {
-        (config.integrator == Integrator::Gd)
-            .then(|| Self::for_paper_update(config, precision))
-            .flatten()
+        Self::for_paper_update(config, precision).filter(|_| config.integrator == Integrator::Gd)
     }
 }
 
