@@ -88,6 +88,36 @@ impl<'a> Dataset<'a> {
         self.features
     }
 
+    /// Rows `start..start + len` as a data set of their own (clipped to the rows there are).
+    pub fn rows(&self, start: usize, len: usize) -> Dataset<'a> {
+        let n = self.len();
+        let (start, end) = (start.min(n), start.saturating_add(len).min(n));
+        let per_row = match self.features {
+            Features::Signs(_) => words_per_row(self.d),
+            Features::Reals(_) => self.d,
+            Features::Pairs(_) => 1,
+        };
+        let range = start * per_row..end * per_row;
+        let features = match self.features {
+            Features::Signs(bits) => Features::Signs(bits.get(range).unwrap_or_default()),
+            Features::Reals(x) => Features::Reals(x.get(range).unwrap_or_default()),
+            Features::Pairs(pairs) => Features::Pairs(pairs.get(range).unwrap_or_default()),
+        };
+        Dataset {
+            features,
+            labels: self.labels.get(start..end).unwrap_or_default(),
+            d: self.d,
+        }
+    }
+
+    /// The rows in consecutive blocks of at most `block` rows (one block when `block ≥ n`;
+    /// none when the set is empty).
+    pub fn blocks(&self, block: usize) -> impl Iterator<Item = Dataset<'a>> + use<'a> {
+        let data = *self;
+        let block = block.max(1);
+        (0..self.len().div_ceil(block)).map(move |b| data.rows(b * block, block))
+    }
+
     /// The index pair of example `i` (None for feature matrices or out of range).
     #[inline]
     pub fn pair(&self, i: usize) -> Option<(usize, usize)> {

@@ -94,8 +94,8 @@ impl<S: Scalar> Model<S> for DiagNet {
             .zip(u.iter().zip(v))
             .zip(xt_slopes.iter())
         {
-            *gu = depth * uj.powi(power) * s;
-            *gv = -(depth * vj.powi(power) * s);
+            *gu += depth * uj.powi(power) * s;
+            *gv -= depth * vj.powi(power) * s;
         }
     }
 

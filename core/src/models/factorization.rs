@@ -114,7 +114,6 @@ impl<S: Scalar> Model<S> for MatrixFactorization {
     ) {
         let d = self.d;
         let (u, v) = params.split_at((d * d).min(params.len()));
-        grad.fill(S::ZERO);
         let (gu, gv) = grad.split_at_mut((d * d).min(grad.len()));
         // ∂W_ab/∂U_a = U_b and ∂W_ab/∂U_b = U_a (both, so a = b gives 2U_a); V with a minus.
         for (i, &s) in slopes.iter().enumerate() {

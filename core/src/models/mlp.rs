@@ -180,7 +180,6 @@ impl<S: Scalar> Model<S> for Mlp {
     ) {
         let h = self.width;
         let (w1, b1, w2) = self.split(params);
-        grad.fill(S::ZERO);
         let (g_w1, rest) = grad.split_at_mut((2 * self.p * h).min(grad.len()));
         let (g_b1, g_w2) = rest.split_at_mut(h.min(rest.len()));
         let (pre, rest) = scratch.split_at_mut(h.min(scratch.len()));

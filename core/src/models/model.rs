@@ -45,7 +45,9 @@ pub trait Model<S: Scalar> {
     fn init(&self, params: &mut [S]);
     /// `out[i·k + c] = f_c(θ; x_i)` for every example of `data` (`k` outputs each).
     fn predict(&self, params: &[S], data: &Dataset<'_>, scratch: &mut [S], out: &mut [S]);
-    /// `grad = Σ_{i,c} slopes[i·k + c] · ∇_θ f_c(θ; x_i)`.
+    /// Adds `Σ_{i,c} slopes[i·k + c] · ∇_θ f_c(θ; x_i)` to `grad`, example by example in
+    /// order where the model sums per example (so that a data set evaluated in blocks gives
+    /// the bits of one pass).
     fn backpropagate(
         &self,
         params: &[S],

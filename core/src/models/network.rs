@@ -8,6 +8,11 @@ use crate::models::mlp::Mlp;
 use crate::models::model::{Model, ModelSizes, Structure};
 use crate::numbers::scalar::Scalar;
 
+/// Examples per block for the models on index pairs: large enough that the per-block work
+/// dwarfs the loop around it, small enough that a microcontroller holds the outputs of a
+/// 97-residue MLP (97 · 64 · 3 scalars: outputs, slopes, test outputs).
+pub(crate) const PAIR_BLOCK: usize = 64;
+
 /// One of the paper's homogeneous models, chosen by the task.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Network {
@@ -27,6 +32,18 @@ impl Network {
             ModelKind::DiagonalNet => DiagNet::sizes(config.d),
             ModelKind::Factorization => MatrixFactorization::sizes(config.d),
             ModelKind::Mlp => Mlp::sizes(config.d, config.width),
+        }
+    }
+
+    /// How many of `rows` examples one pass evaluates at once (the length of the output
+    /// buffers, in examples). The models on index pairs add each example's gradient in turn,
+    /// so they stream through blocks of [`PAIR_BLOCK`] and their memory does not grow with the
+    /// data; the diagonal net's sign passes take the whole set at once.
+    pub(crate) const fn examples_per_block(config: &Config, rows: usize) -> usize {
+        if config.task.has_pair_inputs() && rows > PAIR_BLOCK {
+            PAIR_BLOCK
+        } else {
+            rows
         }
     }
 

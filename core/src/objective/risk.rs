@@ -27,6 +27,13 @@ pub struct Fit {
 }
 
 /// A model, a loss and the training set, with the buffers a gradient evaluation needs.
+///
+/// The output and slope buffers hold one block of examples: the whole training set, or, for
+/// models that add each example's gradient in turn (the MLP), a fixed number of examples, so
+/// that memory does not grow with `n`. Sums run over the examples in order either way, so
+/// the block length changes no bit of the result, except in the stochastic-rounding formats,
+/// whose draws follow the order of the operations (there the block is part of the run's
+/// definition, the same on every target).
 #[derive(Debug)]
 pub(crate) struct Objective<'a, S, M> {
     model: M,
@@ -38,8 +45,8 @@ pub(crate) struct Objective<'a, S, M> {
 }
 
 impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
-    /// `outputs` and `slopes` have length `n·k` (`k` outputs per example), `scratch` the
-    /// model's scratch length (checked by the caller).
+    /// `outputs` and `slopes` have length `b·k` (a block of `b` examples, `k` outputs each),
+    /// `scratch` the model's scratch length (checked by the caller).
     pub(crate) fn new(
         model: M,
         loss: Loss,
@@ -66,101 +73,145 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
         self.model.outputs().max(1)
     }
 
+    /// Examples per block of the training set.
+    fn block(&self) -> usize {
+        self.outputs.len() / self.rows()
+    }
+
+    fn inv_n(&self) -> S {
+        S::ONE / S::from_usize(self.train.len())
+    }
+
     /// Writes `∇L(θ)` (without weight decay) into `grad` and returns the loss at `θ`.
     pub(crate) fn gradient(&mut self, params: &[S], grad: &mut [S]) -> Evaluation<S> {
-        let evaluation = self.slopes(params);
-        self.model
-            .backpropagate(params, &self.train, self.slopes, self.scratch, grad);
-        evaluation
-    }
-
-    /// For a linear model `f = ⟨w, x⟩`: writes `∂L/∂w = Xᵀ·slopes` (length `d`) into `out`
-    /// and returns the loss at `θ`.
-    pub(crate) fn linear_gradient(&mut self, params: &[S], out: &mut [S]) -> Evaluation<S> {
-        let evaluation = self.slopes(params);
-        self.train.matvec_transposed(self.slopes, out);
-        evaluation
-    }
-
-    /// Predicts the training set and writes `∂ℓ/∂f / n` into the slope buffer.
-    fn slopes(&mut self, params: &[S]) -> Evaluation<S> {
-        self.model
-            .predict(params, &self.train, self.scratch, self.outputs);
+        grad.fill(S::ZERO);
         let k = self.rows();
-        let inv_n = S::ONE / S::from_usize(self.train.len());
-        let mut total = S::ZERO;
-        let mut correct = 0;
+        let mut sum = Evaluation {
+            loss: S::ZERO,
+            correct: 0,
+        };
+        let inv_n = self.inv_n();
+        for block in self.train.blocks(self.block()) {
+            self.model
+                .predict(params, &block, self.scratch, self.outputs);
+            self.slopes(&block, inv_n, &mut sum);
+            let slopes = self.slopes.get(..block.len() * k).unwrap_or_default();
+            self.model
+                .backpropagate(params, &block, slopes, self.scratch, grad);
+        }
+        Evaluation {
+            loss: sum.loss * inv_n,
+            correct: sum.correct,
+        }
+    }
+
+    /// For a linear model `f = ⟨w, x⟩` (whose training set is one block): writes
+    /// `∂L/∂w = Xᵀ·slopes` (length `d`) into `out` and returns the loss at `θ`.
+    pub(crate) fn linear_gradient(&mut self, params: &[S], out: &mut [S]) -> Evaluation<S> {
+        let train = self.train;
+        self.model
+            .predict(params, &train, self.scratch, self.outputs);
+        let inv_n = self.inv_n();
+        let mut sum = Evaluation {
+            loss: S::ZERO,
+            correct: 0,
+        };
+        self.slopes(&train, inv_n, &mut sum);
+        self.train.matvec_transposed(self.slopes, out);
+        Evaluation {
+            loss: sum.loss * inv_n,
+            correct: sum.correct,
+        }
+    }
+
+    /// Writes `∂ℓ/∂f / n` of the predicted `block` into the slope buffer; adds the block's
+    /// summed loss and its correct examples to `sum`.
+    fn slopes(&mut self, block: &Dataset<'_>, inv_n: S, sum: &mut Evaluation<S>) {
+        let k = self.rows();
         for ((slopes, f), &y) in self
             .slopes
             .chunks_exact_mut(k)
             .zip(self.outputs.chunks_exact(k))
-            .zip(self.train.labels())
+            .zip(block.labels())
         {
             let example = self.loss.evaluate(f, y, inv_n, slopes);
-            total += example.value;
-            correct += usize::from(example.margin > S::ZERO);
-        }
-        Evaluation {
-            loss: total * inv_n,
-            correct,
+            sum.loss += example.value;
+            sum.correct += usize::from(example.margin > S::ZERO);
         }
     }
 
     /// Writes `∇ ln L(θ) = ∇L/L` into `grad` and returns `ln L(θ)`, both computed from
     /// per-example logarithms so that nothing underflows when the loss is astronomically small.
     pub(crate) fn log_gradient(&mut self, params: &[S], grad: &mut [S]) -> Evaluation<S> {
-        self.model
-            .predict(params, &self.train, self.scratch, self.outputs);
         let k = self.rows();
+        let (train, block_len) = (self.train, self.block());
         // ln Σ ℓ_i by a running log-sum-exp.
         let mut top = S::from_f64(f64::NEG_INFINITY);
         let mut sum = S::ZERO;
         let mut correct = 0;
-        for (f, &y) in self.outputs.chunks_exact(k).zip(self.train.labels()) {
-            let log_value = self.loss.log_value(f, y);
-            if log_value == S::from_f64(f64::NEG_INFINITY) {
-                // An example with exactly zero loss adds nothing to Σ ℓ_i.
-            } else if log_value > top {
-                sum = sum * (top - log_value).exp() + S::ONE;
-                top = log_value;
-            } else {
-                sum += (log_value - top).exp();
+        for block in train.blocks(block_len) {
+            self.model
+                .predict(params, &block, self.scratch, self.outputs);
+            for (f, &y) in self.outputs.chunks_exact(k).zip(block.labels()) {
+                let log_value = self.loss.log_value(f, y);
+                if log_value == S::from_f64(f64::NEG_INFINITY) {
+                    // An example with exactly zero loss adds nothing to Σ ℓ_i.
+                } else if log_value > top {
+                    sum = sum * (top - log_value).exp() + S::ONE;
+                    top = log_value;
+                } else {
+                    sum += (log_value - top).exp();
+                }
+                let mut ignore = [S::ZERO; 0];
+                correct +=
+                    usize::from(self.loss.evaluate(f, y, S::ZERO, &mut ignore).margin > S::ZERO);
             }
-            let mut ignore = [S::ZERO; 0];
-            correct += usize::from(self.loss.evaluate(f, y, S::ZERO, &mut ignore).margin > S::ZERO);
         }
         let log_total = top + sum.ln();
-        for ((slopes, f), &y) in self
-            .slopes
-            .chunks_exact_mut(k)
-            .zip(self.outputs.chunks_exact(k))
-            .zip(self.train.labels())
-        {
-            self.loss.normalized_slopes(f, y, log_total, slopes);
+        grad.fill(S::ZERO);
+        let one_block = train.len() <= block_len;
+        for block in train.blocks(block_len) {
+            if !one_block {
+                // The outputs hold the last block only: predict this one again.
+                self.model
+                    .predict(params, &block, self.scratch, self.outputs);
+            }
+            for ((slopes, f), &y) in self
+                .slopes
+                .chunks_exact_mut(k)
+                .zip(self.outputs.chunks_exact(k))
+                .zip(block.labels())
+            {
+                self.loss.normalized_slopes(f, y, log_total, slopes);
+            }
+            let slopes = self.slopes.get(..block.len() * k).unwrap_or_default();
+            self.model
+                .backpropagate(params, &block, slopes, self.scratch, grad);
         }
-        self.model
-            .backpropagate(params, &self.train, self.slopes, self.scratch, grad);
         Evaluation {
-            loss: log_total - S::from_usize(self.train.len()).ln(),
+            loss: log_total - S::from_usize(train.len()).ln(),
             correct,
         }
     }
 
-    /// Loss, accuracy and smallest margin of `θ` on `data`, using `outputs` (length
-    /// `k·len(data)`) as scratch. Sums in f64: metrics observe the run, they do not steer it.
+    /// Loss, accuracy and smallest margin of `θ` on `data`, block by block through `outputs`
+    /// (length `k·b` for blocks of `b` examples). Sums in f64: metrics observe the run, they
+    /// do not steer it.
     pub(crate) fn fit(&mut self, params: &[S], data: &Dataset<'_>, outputs: &mut [S]) -> Fit {
-        self.model.predict(params, data, self.scratch, outputs);
         let k = self.rows();
         let mut total = 0.0;
         let mut correct = 0usize;
         let mut min_margin = f64::INFINITY;
         let mut ignore = [S::ZERO; 0];
-        for (f, &y) in outputs.chunks_exact(k).zip(data.labels()) {
-            let example = self.loss.evaluate(f, y, S::ZERO, &mut ignore);
-            total += example.value.to_f64();
-            let margin = example.margin.to_f64();
-            correct += usize::from(margin > 0.0);
-            min_margin = min_margin.min(margin);
+        for block in data.blocks(outputs.len() / k) {
+            self.model.predict(params, &block, self.scratch, outputs);
+            for (f, &y) in outputs.chunks_exact(k).zip(block.labels()) {
+                let example = self.loss.evaluate(f, y, S::ZERO, &mut ignore);
+                total += example.value.to_f64();
+                let margin = example.margin.to_f64();
+                correct += usize::from(margin > 0.0);
+                min_margin = min_margin.min(margin);
+            }
         }
         let n = data.len().max(1) as f64;
         Fit {
@@ -193,5 +244,76 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
         teacher: &[f32],
     ) -> crate::models::model::Structure {
         self.model.structure(params, teacher, self.scratch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::vec;
+
+    use super::*;
+    use crate::config::{Config, Task};
+    use crate::data::generate;
+    use crate::data::layout::DataLayout;
+    use crate::models::Network;
+
+    /// Evaluating the training set in blocks adds the same terms in the same order as one
+    /// pass, so every bit of the loss, the gradient and the fit agrees, whatever the block.
+    #[test]
+    fn blocks_give_the_bits_of_one_pass() {
+        let mlp = Config {
+            task: Task::ModAdd,
+            d: 7,
+            width: 6,
+            train_fraction: 0.6,
+            loss: Loss::CrossEntropy,
+            ..Config::default()
+        };
+        let completion = Config {
+            task: Task::MatrixCompletion,
+            d: 6,
+            train_fraction: 0.5,
+            loss: Loss::Squared,
+            ..Config::default()
+        };
+        for config in [mlp.with_derived_sizes(), completion.with_derived_sizes()] {
+            let layout = DataLayout::of(&config).expect("valid");
+            let (mut words, mut reals) = (vec![0; layout.words], vec![0.0; layout.reals]);
+            let data = generate(&config, &mut words, &mut reals).expect("valid");
+            let model = Network::for_config(&config);
+            let k = config.outputs();
+            let mut params = vec![0.0f32; Model::<f32>::param_count(&model)];
+            model.init(&mut params);
+            // Output layers start at zero; move them so that every gradient term is non-zero.
+            for (j, p) in params.iter_mut().enumerate() {
+                *p += 0.01 * (j % 7) as f32;
+            }
+            let evaluate = |block: usize| {
+                let mut outputs = vec![0.0f32; block * k];
+                let mut slopes = vec![0.0f32; block * k];
+                let mut scratch = vec![0.0f32; Model::<f32>::scratch_len(&model)];
+                let mut objective = Objective::new(
+                    model,
+                    config.loss,
+                    data.train,
+                    &mut outputs,
+                    &mut slopes,
+                    &mut scratch,
+                );
+                let mut grad = vec![0.0f32; params.len()];
+                let mut log_grad = vec![0.0f32; params.len()];
+                let value = objective.gradient(&params, &mut grad);
+                let log_value = objective.log_gradient(&params, &mut log_grad);
+                let mut test_outputs = vec![0.0f32; block * k];
+                let fit = objective.fit(&params, &data.test, &mut test_outputs);
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<vec::Vec<_>>();
+                (value, log_value, fit, bits(&grad), bits(&log_grad))
+            };
+            let whole = evaluate(config.n);
+            assert!(whole.3.iter().any(|&g| g != 0), "{:?}", config.task);
+            for block in [1, 5, config.n - 1] {
+                assert_eq!(evaluate(block), whole, "{:?}, block {block}", config.task);
+            }
+        }
     }
 }

@@ -124,9 +124,10 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         }
         let (stepper, rest) = Stepper::new(config, p, rest);
         let (scratch, rest) = rest.split_at_mut(sizes.scratch);
-        let outputs_per_example = config.outputs();
-        let (outputs, rest) = rest.split_at_mut(n * outputs_per_example);
-        let (slopes, test_outputs) = rest.split_at_mut(n * outputs_per_example);
+        let k = config.outputs();
+        let train_block = k * Network::examples_per_block(config, n);
+        let (outputs, rest) = rest.split_at_mut(train_block);
+        let (slopes, test_outputs) = rest.split_at_mut(train_block);
         Ok(Self {
             config: *config,
             objective: Objective::new(model, config.loss, data.train, outputs, slopes, scratch),

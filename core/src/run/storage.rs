@@ -26,16 +26,17 @@ impl Layout {
         let data = DataLayout::new(config);
         let model = Network::sizes(config);
         let buffers = param_buffers(config.integrator);
-        let (n, n_test) = (config.n, config.n_test);
+        let train_block = Network::examples_per_block(config, config.n);
+        let test_block = Network::examples_per_block(config, config.n_test);
         let work = model
             .params
             .saturating_mul(1 + buffers)
             .saturating_add(model.scratch)
-            // train outputs and slopes, test outputs
+            // train outputs and slopes, test outputs, one block each
             .saturating_add(
                 config
                     .outputs()
-                    .saturating_mul(n.saturating_mul(2).saturating_add(n_test)),
+                    .saturating_mul(train_block.saturating_mul(2).saturating_add(test_block)),
             );
         Self {
             words: data.words,
