@@ -1,12 +1,13 @@
 //! # firmware-sim
 //!
-//! The experiments microcontrollers run: sparse classification sized at compile time for each
-//! emulated board ([`Board`], [`BOARDS`]; static storage, no heap), and the compact trace they
+//! The experiments microcontrollers run, sized at compile time for each emulated board
+//! ([`Board`], [`BOARDS`]; static storage, no heap): sparse classification on the diagonal
+//! net, modular addition on the tiny MLP and matrix completion; and the compact trace they
 //! print, one line per grid time with the exact bits of the metrics and a hash of the
 //! parameters. The same code runs on the host, so the traces can be compared bit for bit.
 //!
 //! `no_std` without the default `host` feature: builds for `thumbv6m-none-eabi`,
-//! `thumbv7m-none-eabi` and `thumbv7em-none-eabihf`.
+//! `thumbv7m-none-eabi`, `thumbv7em-none-eabihf` and `riscv32imac-unknown-none-elf`.
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -26,8 +27,10 @@ use grokflow_core::{
 pub struct Board {
     /// Rust target triple.
     pub target: &'static str,
-    /// QEMU machine (`qemu-system-arm -machine …`).
+    /// QEMU machine (`qemu-system-arm -machine …` or `qemu-system-riscv32 -machine …`).
     pub machine: &'static str,
+    /// Memory map of the firmware build (`firmware/memory/<memory>.x`).
+    pub memory: &'static str,
     /// What it is.
     pub description: &'static str,
     /// Cargo feature of the firmware crate that selects it (and names its snapshot).
@@ -59,6 +62,7 @@ const SMALL: Config = Config {
 pub const MICROBIT: Board = Board {
     target: "thumbv6m-none-eabi",
     machine: "microbit",
+    memory: "microbit",
     description: "micro:bit, Cortex-M0, soft float",
     feature: "microbit",
     precision: Precision::F32,
@@ -71,6 +75,7 @@ pub const MICROBIT: Board = Board {
 pub const LM3S6965: Board = Board {
     target: "thumbv7m-none-eabi",
     machine: "lm3s6965evb",
+    memory: "lm3s6965",
     description: "LM3S6965, Cortex-M3, soft float",
     feature: "lm3s6965",
     precision: Precision::F32,
@@ -88,6 +93,7 @@ pub const LM3S6965: Board = Board {
 pub const AN386: Board = Board {
     target: "thumbv7em-none-eabihf",
     machine: "mps2-an386",
+    memory: "an386",
     description: "MPS2-AN386, Cortex-M4F, hardware f32",
     feature: "an386",
     precision: Precision::F32,
@@ -107,8 +113,64 @@ pub const LM3S6965_BF16_SR: Board = Board {
     ..LM3S6965
 };
 
+/// The LM3S6965 training the tiny MLP of `mlp-tiny` (modular addition mod 17).
+pub const LM3S6965_MLP: Board = Board {
+    description: "LM3S6965, Cortex-M3, soft float",
+    feature: "lm3s6965-mlp",
+    config: grokflow_core::MLP_TINY.config,
+    ..LM3S6965
+};
+
+/// The LM3S6965 completing the 20 × 20 matrix of `mc-tiny`.
+pub const LM3S6965_MC: Board = Board {
+    description: "LM3S6965, Cortex-M3, soft float",
+    feature: "lm3s6965-mc",
+    config: grokflow_core::MC_TINY.config,
+    ..LM3S6965
+};
+
+/// QEMU's RISC-V `virt` machine (RV32IMAC, software float) with the memory of a small
+/// RISC-V microcontroller (256 KiB flash, 64 KiB RAM, as a CH32V307 or a GD32VF103 with
+/// more RAM): the LM3S6965's experiment.
+pub const RISCV32_VIRT: Board = Board {
+    target: "riscv32imac-unknown-none-elf",
+    machine: "virt",
+    memory: "riscv32-virt",
+    description: "QEMU virt, RV32IMAC, soft float",
+    feature: "riscv32-virt",
+    ..LM3S6965
+};
+
 /// Every firmware run, smallest board first.
-pub const BOARDS: [Board; 4] = [MICROBIT, LM3S6965, LM3S6965_BF16_SR, AN386];
+pub const BOARDS: [Board; 7] = [
+    MICROBIT,
+    LM3S6965,
+    LM3S6965_BF16_SR,
+    LM3S6965_MLP,
+    LM3S6965_MC,
+    RISCV32_VIRT,
+    AN386,
+];
+
+impl Board {
+    /// The QEMU program that emulates the board.
+    pub fn emulator(&self) -> &'static str {
+        if self.target.starts_with("riscv32") {
+            "qemu-system-riscv32"
+        } else {
+            "qemu-system-arm"
+        }
+    }
+
+    /// The Debian package of [`Board::emulator`].
+    pub fn emulator_package(&self) -> &'static str {
+        if self.target.starts_with("riscv32") {
+            "qemu-system-misc"
+        } else {
+            "qemu-system-arm"
+        }
+    }
+}
 
 /// The (backwards-compatible) default firmware experiment: the micro:bit's.
 pub const CONFIG: Config = MICROBIT.config;

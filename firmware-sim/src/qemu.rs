@@ -35,14 +35,16 @@ pub struct Outcome {
 }
 
 fn require_tools(board: &Board) -> Result<(), String> {
-    let qemu = Command::new("qemu-system-arm")
+    let qemu = Command::new(board.emulator())
         .arg("--version")
         .stdout(Stdio::null())
         .status();
     if !qemu.is_ok_and(|s| s.success()) {
-        return Err("qemu-system-arm not found: install it with \
-                    `sudo apt-get install qemu-system-arm`"
-            .to_owned());
+        return Err(format!(
+            "{} not found: install it with `sudo apt-get install {}`",
+            board.emulator(),
+            board.emulator_package()
+        ));
     }
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
@@ -94,7 +96,10 @@ fn sizes(elf: &Path) -> Result<(u64, u64), String> {
     let (mut flash, mut ram) = (0, 0);
     for section in file.sections() {
         match section.name().unwrap_or("") {
-            ".vector_table" | ".text" | ".rodata" => flash += section.size(),
+            // Cortex-M: vector table, code, constants; RISC-V: start-up code (`.init`),
+            // trap entry and the unwind tables the target keeps.
+            ".vector_table" | ".text" | ".rodata" | ".init" | ".init.rust" | ".trap"
+            | ".trap.rust" | ".eh_frame" => flash += section.size(),
             ".data" => {
                 flash += section.size();
                 ram += section.size();
@@ -108,14 +113,19 @@ fn sizes(elf: &Path) -> Result<(u64, u64), String> {
 
 /// Runs the ELF under QEMU with semihosting; the trace lines and the exit status.
 fn emulate(board: &Board, elf: &Path, timeout: Duration) -> Result<Vec<String>, String> {
-    let mut child = Command::new("qemu-system-arm")
-        .args(["-machine", board.machine, "-nographic"])
+    let mut qemu = Command::new(board.emulator());
+    qemu.args(["-machine", board.machine, "-nographic"]);
+    if board.emulator() == "qemu-system-riscv32" {
+        // No OpenSBI: the firmware itself starts at the reset address in machine mode.
+        qemu.args(["-bios", "none"]);
+    }
+    let mut child = qemu
         .args(["-semihosting-config", "enable=on,target=native", "-kernel"])
         .arg(elf)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("cannot start qemu-system-arm: {e}"))?;
+        .map_err(|e| format!("cannot start {}: {e}", board.emulator()))?;
     let mut stdout = child.stdout.take().ok_or("no stdout")?;
     let reader = std::thread::spawn(move || {
         let mut text = String::new();

@@ -1,13 +1,13 @@
-//! Fig. 3 at CI scale (`fig3-small`): observed entries are fitted at once while the others
-//! stay near 0 (test MSE on a plateau); after ln α / λ the low-rank completion appears,
-//! test MSE falls to near 0, W becomes rank 1 and ‖θ‖² → ‖X*‖_* (the min-norm factorisation).
+//! Fig. 3 at CI scale (`fig3-small`, and `mc-tiny`, the microcontroller's size): observed
+//! entries are fitted at once while the others stay near 0 (test MSE on a plateau); after
+//! ln α / λ the low-rank completion appears, test MSE falls to near 0, W becomes rank 1 and
+//! ‖θ‖² → ‖X*‖_* (the min-norm factorisation).
 
 use grokflow_core::experiment::Experiment;
-use grokflow_core::{FIG3_SMALL, Scalar, Status};
+use grokflow_core::{Config, FIG3_SMALL, MC_TINY, Scalar, Status};
 use grokflow_tests::{between, run};
 
-fn completion<S: Scalar>() {
-    let config = FIG3_SMALL.config;
+fn completes<S: Scalar>(config: Config) {
     let (summary, records) = run::<S>(&config, false);
     assert_eq!(summary.status, Status::Finished);
     let t_pred = summary.t_predicted.expect("λ > 0");
@@ -77,4 +77,12 @@ fn completion<S: Scalar>() {
     );
 }
 
-grokflow_tests::in_f32_and_f64!(completion);
+fn completion<S: Scalar>() {
+    completes::<S>(FIG3_SMALL.config);
+}
+
+fn tiny_completion<S: Scalar>() {
+    completes::<S>(MC_TINY.config);
+}
+
+grokflow_tests::in_f32_and_f64!(completion, tiny_completion);

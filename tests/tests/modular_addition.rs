@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use grokflow_core::experiment::Summary;
-use grokflow_core::{Config, FIG2_SMALL, Metrics, Scalar, Status};
+use grokflow_core::{Config, FIG2_SMALL, MLP_TINY, Metrics, Scalar, Status};
 use grokflow_tests::run;
 
 fn summary<S: Scalar>(config: &Config) -> (Summary, Vec<Metrics>) {
@@ -48,6 +48,19 @@ fn grokking<S: Scalar>() {
         t_grok(base)
     );
     assert!(base.last.and_then(|m| m.test_acc).expect("accuracy") >= 0.95);
+}
+
+/// `mlp-tiny`, the network the LM3S6965 trains: 100% train accuracy early, test accuracy past
+/// 95% at least ten times later, and still there at the end.
+fn tiny_groks<S: Scalar>() {
+    let (tiny, _) = summary::<S>(&MLP_TINY.config);
+    let t_fit = tiny.transitions.t_fit().expect("fits");
+    assert!(
+        t_grok(&tiny) > 10.0 * t_fit,
+        "t_grok {} vs t_fit {t_fit}",
+        t_grok(&tiny)
+    );
+    assert!(tiny.last.and_then(|m| m.test_acc).expect("accuracy") >= 0.95);
 }
 
 fn larger_init_delays<S: Scalar>() {
@@ -93,6 +106,7 @@ fn too_much_decay_collapses<S: Scalar>() {
 
 grokflow_tests::in_f32_and_f64!(
     grokking,
+    tiny_groks,
     larger_init_delays,
     larger_decay_advances,
     too_much_decay_collapses

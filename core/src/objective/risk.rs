@@ -78,29 +78,27 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
         self.outputs.len() / self.rows()
     }
 
-    fn inv_n(&self) -> S {
-        S::ONE / S::from_usize(self.train.len())
-    }
-
     /// Writes `∇L(θ)` (without weight decay) into `grad` and returns the loss at `θ`.
     pub(crate) fn gradient(&mut self, params: &[S], grad: &mut [S]) -> Evaluation<S> {
         grad.fill(S::ZERO);
-        let k = self.rows();
         let mut sum = Evaluation {
             loss: S::ZERO,
             correct: 0,
         };
-        let inv_n = self.inv_n();
+        let mut mean = S::ZERO;
         for block in self.train.blocks(self.block()) {
-            self.model
-                .predict(params, &block, self.scratch, self.outputs);
-            self.slopes(&block, inv_n, &mut sum);
-            let slopes = self.slopes.get(..block.len() * k).unwrap_or_default();
-            self.model
-                .backpropagate(params, &block, slopes, self.scratch, grad);
+            mean = self.slopes(params, &block, &mut sum);
+            let slopes = self.slopes.get(..block.len() * self.rows());
+            self.model.backpropagate(
+                params,
+                &block,
+                slopes.unwrap_or_default(),
+                self.scratch,
+                grad,
+            );
         }
         Evaluation {
-            loss: sum.loss * inv_n,
+            loss: mean,
             correct: sum.correct,
         }
     }
@@ -108,25 +106,28 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
     /// For a linear model `f = ⟨w, x⟩` (whose training set is one block): writes
     /// `∂L/∂w = Xᵀ·slopes` (length `d`) into `out` and returns the loss at `θ`.
     pub(crate) fn linear_gradient(&mut self, params: &[S], out: &mut [S]) -> Evaluation<S> {
-        let train = self.train;
-        self.model
-            .predict(params, &train, self.scratch, self.outputs);
-        let inv_n = self.inv_n();
         let mut sum = Evaluation {
             loss: S::ZERO,
             correct: 0,
         };
-        self.slopes(&train, inv_n, &mut sum);
+        let train = self.train;
+        let mean = self.slopes(params, &train, &mut sum);
         self.train.matvec_transposed(self.slopes, out);
         Evaluation {
-            loss: sum.loss * inv_n,
+            loss: mean,
             correct: sum.correct,
         }
     }
 
-    /// Writes `∂ℓ/∂f / n` of the predicted `block` into the slope buffer; adds the block's
-    /// summed loss and its correct examples to `sum`.
-    fn slopes(&mut self, block: &Dataset<'_>, inv_n: S, sum: &mut Evaluation<S>) {
+    /// Predicts `block` and writes `∂ℓ/∂f / n` into the slope buffer; adds the block's summed
+    /// loss and its correct examples to `sum` and returns the mean loss so far.
+    ///
+    /// The rounded operations come in the order prediction, 1/n, slopes, mean, the order
+    /// in which the stochastic-rounding formats draw (the board snapshots pin it).
+    fn slopes(&mut self, params: &[S], block: &Dataset<'_>, sum: &mut Evaluation<S>) -> S {
+        self.model
+            .predict(params, block, self.scratch, self.outputs);
+        let inv_n = S::ONE / S::from_usize(self.train.len());
         let k = self.rows();
         for ((slopes, f), &y) in self
             .slopes
@@ -138,6 +139,7 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
             sum.loss += example.value;
             sum.correct += usize::from(example.margin > S::ZERO);
         }
+        sum.loss * inv_n
     }
 
     /// Writes `∇ ln L(θ) = ∇L/L` into `grad` and returns `ln L(θ)`, both computed from

@@ -1,5 +1,6 @@
-//! The firmware-sim experiment on a Cortex-M: static storage sized for the selected board,
-//! the trace over semihosting, and the exit status back to the host (0: finished).
+//! The firmware-sim experiment on a Cortex-M or a RISC-V core: static storage sized for the
+//! selected board, the trace over semihosting, and the exit status back to the host
+//! (0: finished). The board comes from the Cargo feature that names it (see build.rs).
 //!
 //! No panic can happen here, and the link proves it: the panic handler calls a function that
 //! exists nowhere, so a build in which any panic (a bounds check, an `unwrap`, `core::fmt`'s
@@ -7,33 +8,27 @@
 //! `undefined symbol: grokflow_firmware_can_panic`. That is why the trace is written with
 //! [`TraceLine::to_ascii`] and the messages are fixed strings rather than `hprintln!`.
 //!
-//! The core is `#![forbid(unsafe_code)]`; this binary is not, because cortex-m-rt's entry
-//! point and vector table are exported symbols and the proof needs an `extern` declaration.
+//! The core is `#![forbid(unsafe_code)]`; this binary is not, because the runtimes' entry
+//! points and vector tables are exported symbols and the proof needs an `extern` declaration.
 #![no_std]
 #![no_main]
 
 use core::cell::RefCell;
 
+#[cfg(target_arch = "arm")]
 use cortex_m_rt::entry;
+#[cfg(target_arch = "arm")]
 use cortex_m_semihosting::{debug, hio};
 use critical_section::Mutex;
-use firmware_sim::{Board, run_in};
+use firmware_sim::run_in;
 use grokflow_core::{Layout, StaticStorage, Status};
+#[cfg(target_arch = "riscv32")]
+use riscv_rt::entry;
+#[cfg(target_arch = "riscv32")]
+use riscv_semihosting::{debug, hio};
 
-#[cfg(feature = "microbit")]
-const BOARD: Board = firmware_sim::MICROBIT;
-#[cfg(feature = "lm3s6965")]
-const BOARD: Board = firmware_sim::LM3S6965;
-#[cfg(feature = "lm3s6965-bf16-sr")]
-const BOARD: Board = firmware_sim::LM3S6965_BF16_SR;
-#[cfg(feature = "an386")]
-const BOARD: Board = firmware_sim::AN386;
-
-/// The number format of `BOARD.precision`.
-#[cfg(not(feature = "lm3s6965-bf16-sr"))]
-type S = f32;
-#[cfg(feature = "lm3s6965-bf16-sr")]
-type S = grokflow_core::Bf16Sr;
+// `BOARD` and its scalar type `S`, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/board.rs"));
 
 const LAYOUT: Layout = Layout::new(&BOARD.config);
 
@@ -91,7 +86,10 @@ fn main() -> ! {
     };
     debug::exit(code);
     loop {
+        #[cfg(target_arch = "arm")]
         cortex_m::asm::wfi();
+        #[cfg(target_arch = "riscv32")]
+        riscv::asm::wfi();
     }
 }
 
