@@ -4,21 +4,28 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use grokflow_core::study::{self, RULE, Row, Scheme};
-use grokflow_core::{DecayWarning, Precision, preset};
+use grokflow_core::study::{self, Row, Scheme};
+use grokflow_core::{Config, DecayWarning, Precision, preset};
 
-const HEADER: [&str; 10] = [
-    "format",
-    "rounding",
-    "scheme",
-    "t_fit",
-    "t_grok",
-    "final_test_acc",
-    "max_swamped",
-    "decay_below_threshold",
-    "verdict",
-    "why",
-];
+/// The columns; the final test metric is the accuracy or, for regression, the loss.
+fn header(config: &Config) -> [&'static str; 10] {
+    [
+        "format",
+        "rounding",
+        "scheme",
+        "t_fit",
+        "t_grok",
+        if config.is_classification() {
+            "final_test_acc"
+        } else {
+            "final_test_loss"
+        },
+        "max_swamped",
+        "decay_below_threshold",
+        "verdict",
+        "why",
+    ]
+}
 
 fn time(t: Option<f64>) -> String {
     t.map_or_else(|| "—".to_owned(), |t| format!("{t:.4}"))
@@ -26,16 +33,20 @@ fn time(t: Option<f64>) -> String {
 
 fn cells(row: &Row, reference: &Row) -> [String; 10] {
     let (holds, why) = study::judge(&reference.summary, &row.summary);
+    let last = row.summary.last;
+    let final_test = if row.summary.config.is_classification() {
+        last.and_then(|m| m.test_acc)
+            .map_or_else(|| "—".to_owned(), |a| format!("{a:.3}"))
+    } else {
+        last.map_or_else(|| "—".to_owned(), |m| format!("{:.2e}", m.test_loss))
+    };
     [
         row.precision.format_name().to_owned(),
         row.precision.rounding_name().to_owned(),
         row.scheme.name().to_owned(),
         time(row.summary.transitions.t_fit()),
         time(row.summary.transitions.t_grok()),
-        row.summary
-            .last
-            .and_then(|m| m.test_acc)
-            .map_or_else(|| "—".to_owned(), |a| format!("{a:.3}")),
+        final_test,
         format!("{:.3}", row.max_swamped),
         if row.decay_threshold_warning {
             "yes"
@@ -89,21 +100,47 @@ pub fn run(
         .iter()
         .find(|r| r.precision == Precision::F64 && r.scheme == Scheme::Naive)
         .ok_or("the f64 reference did not run")?;
-    let table: Vec<[String; 10]> = rows.iter().map(|r| cells(r, reference)).collect();
+    // Every case gets a line, in case order: a scheme that does not apply says so.
+    let table: Vec<[String; 10]> = cases
+        .iter()
+        .filter_map(|&(precision, scheme)| {
+            if let Some(reason) = scheme.not_applicable(&config) {
+                let dash = || "—".to_owned();
+                return Some([
+                    precision.format_name().to_owned(),
+                    precision.rounding_name().to_owned(),
+                    scheme.name().to_owned(),
+                    dash(),
+                    dash(),
+                    dash(),
+                    dash(),
+                    dash(),
+                    "does not apply".to_owned(),
+                    reason.to_owned(),
+                ]);
+            }
+            let row = rows
+                .iter()
+                .find(|r| r.precision == precision && r.scheme == scheme)?;
+            Some(cells(row, reference))
+        })
+        .collect();
 
+    let header = header(&config);
     let mut md = format!(
-        "Precision study on `{}` (ηλ = {:e}, {} steps of the paper's update per row). {RULE}.\n\n",
+        "Precision study on `{}` (ηλ = {:e}, {} steps of the paper's update per row). {}.\n\n",
         preset.name,
         config.lr * config.lambda,
-        reference.summary.steps
+        reference.summary.steps,
+        study::rule(&config)
     );
-    let _ = writeln!(md, "| {} |", HEADER.join(" | "));
-    let _ = writeln!(md, "|{}", "---|".repeat(HEADER.len()));
+    let _ = writeln!(md, "| {} |", header.join(" | "));
+    let _ = writeln!(md, "|{}", "---|".repeat(header.len()));
     for row in &table {
         let _ = writeln!(md, "| {} |", row.join(" | "));
     }
     print!("{md}");
-    let mut text = HEADER.join(",");
+    let mut text = header.join(",");
     text.push('\n');
     for row in &table {
         let fields: Vec<String> = row.iter().map(|c| c.replace(',', ";")).collect();

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::config::{Config, Integrator};
+use crate::config::{Config, Integrator, ModelKind};
 use crate::numbers::precision::Precision;
 
 /// One step of weight decay is lost to rounding in `precision` at this `ηλ`.
@@ -13,6 +13,8 @@ pub struct DecayWarning {
     pub eta_lambda: f64,
     /// The number format that loses it.
     pub precision: Precision,
+    /// The schemes that keep it for this model.
+    pub remedies: &'static str,
 }
 
 impl DecayWarning {
@@ -26,6 +28,11 @@ impl DecayWarning {
             .then_some(Self {
                 eta_lambda,
                 precision,
+                remedies: match config.task.model() {
+                    ModelKind::DiagonalNet => "gd-kahan, gd-log-space or stochastic rounding",
+                    // The log-space update is the diagonal net's closed form.
+                    _ => "gd-kahan or stochastic rounding",
+                },
             })
     }
 
@@ -41,9 +48,10 @@ impl fmt::Display for DecayWarning {
         write!(
             f,
             "ηλ = {:e} is below {}'s decay threshold: the paper's update rounds θ(1 − ηλ) back \
-             to θ (consider gd-kahan, gd-log-space or stochastic rounding)",
+             to θ (consider {})",
             self.eta_lambda,
-            self.precision.name()
+            self.precision.name(),
+            self.remedies
         )
     }
 }

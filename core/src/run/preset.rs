@@ -235,6 +235,9 @@ pub const MLP_TINY: Preset = Preset {
         train_fraction: 0.9,
         alpha: 5.0,
         lambda: 2e-3,
+        // The fixed-step integrators' step (the precision study's paper update): ηλ = 10⁻³,
+        // below bf16's decay threshold and above f16's; t_grok 2182 with gd in f32.
+        lr: 0.5,
         t_max: 6e3,
         ..FIG2_SMALL.config
     }
@@ -253,6 +256,9 @@ pub const MC_TINY: Preset = Preset {
         train_fraction: 0.3,
         // f32 at the default 10⁻³ lets the fitted entries ripple around 10⁻³ MSE.
         tol: 1e-4,
+        // The fixed-step integrators' step: ηλ = 10⁻⁴ as in `precision-small`'s regime
+        // (η = 0.5 diverges).
+        lr: 0.1,
         t_max: 2e4,
         ..FIG3_SMALL.config
     }
