@@ -264,18 +264,7 @@ impl TraceLine {
         let mut push = |byte| {
             let _ = text.push(byte);
         };
-        let mut digits = [0u8; 20];
-        let mut count = 0;
-        let mut step = self.step;
-        for slot in digits.iter_mut().rev() {
-            *slot = b'0' + (step % 10) as u8;
-            step /= 10;
-            count += 1;
-            if step == 0 {
-                break;
-            }
-        }
-        digits.iter().skip(20 - count).for_each(|&d| push(d));
+        decimal(self.step).iter().for_each(|&d| push(d));
         for bits in [
             self.t,
             self.train_loss,
@@ -295,6 +284,27 @@ impl TraceLine {
         }
         text
     }
+}
+
+/// `value` in decimal ASCII digits (at most 20), written without `core::fmt` (see
+/// [`TraceLine::to_ascii`]).
+pub fn decimal(mut value: u64) -> heapless::Vec<u8, 20> {
+    let mut digits = [0u8; 20];
+    let mut count = 0;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
+        count += 1;
+        if value == 0 {
+            break;
+        }
+    }
+    let mut text = heapless::Vec::new();
+    // At most 20 digits: every push fits.
+    for &d in digits.iter().skip(20 - count) {
+        let _ = text.push(d);
+    }
+    text
 }
 
 impl fmt::Display for TraceLine {

@@ -31,6 +31,8 @@ pub struct Outcome {
     snapshot: Result<(), String>,
     flash: u64,
     ram: u64,
+    /// Instructions the run took, as the firmware read them under `-icount`.
+    instructions: Option<u64>,
     seconds: f64,
 }
 
@@ -114,7 +116,15 @@ fn sizes(elf: &Path) -> Result<(u64, u64), String> {
 /// Runs the ELF under QEMU with semihosting; the trace lines and the exit status.
 fn emulate(board: &Board, elf: &Path, timeout: Duration) -> Result<Vec<String>, String> {
     let mut qemu = Command::new(board.emulator());
-    qemu.args(["-machine", board.machine, "-nographic"]);
+    // -icount shift=0: virtual time advances 1 ns per instruction, so the firmware's timer
+    // reading counts instructions, deterministically.
+    qemu.args([
+        "-machine",
+        board.machine,
+        "-nographic",
+        "-icount",
+        "shift=0",
+    ]);
     if board.emulator() == "qemu-system-riscv32" {
         // No OpenSBI: the firmware itself starts at the reset address in machine mode.
         qemu.args(["-bios", "none"]);
@@ -217,6 +227,9 @@ fn run_board(
     let output = emulate(board, &elf, timeout)?;
     let seconds = start.elapsed().as_secs_f64();
     let trace: Vec<TraceLine> = output.iter().filter_map(|l| TraceLine::parse(l)).collect();
+    let instructions = output
+        .iter()
+        .find_map(|l| l.strip_prefix("# instructions ")?.trim().parse().ok());
     let (host_trace, host_end) = host_run(board)?;
     let bit_exact = first_difference(&trace, &host_trace);
     let text: String = trace.iter().map(|l| format!("{l}\n")).collect();
@@ -243,6 +256,7 @@ fn run_board(
         snapshot,
         flash,
         ram,
+        instructions,
         seconds,
     })
 }
@@ -268,9 +282,9 @@ pub fn run(targets: &[String], timeout: Duration, overwrite: bool) -> Result<(),
     let target_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/firmware");
     let mut failures = Vec::new();
     println!(
-        "| target | board | problem | steps | t_grok | bit-exact | snapshot | flash | RAM (static) | QEMU |"
+        "| build | board | problem | steps | t_grok | instructions/step | bit-exact | snapshot | flash | RAM (static) | QEMU |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for board in boards {
         eprintln!(
             "{} ({}): building and running on {}…",
@@ -279,10 +293,17 @@ pub fn run(targets: &[String], timeout: Duration, overwrite: bool) -> Result<(),
         let o = run_board(board, &target_dir, timeout, overwrite)
             .map_err(|e| format!("{}: {e}", board.feature))?;
         let c = &o.board.config;
+        let per_step = o
+            .instructions
+            .filter(|_| o.steps > 0)
+            .map_or("—".to_owned(), |i| {
+                format!("{:.2} M", i as f64 / o.steps as f64 / 1e6)
+            });
         println!(
-            "| {} | {} | d={} n={} n_test={} | {} | {} | {} | {} | {} / {} | {} / {} | {:.1} s |",
-            o.board.target,
+            "| `{}` | {} | {} d={} n={} n_test={} | {} | {} | {per_step} | {} | {} | {} / {} | {} / {} | {:.1} s |",
+            o.board.feature,
             o.board.description,
+            o.board.config.task.name(),
             c.d,
             c.n,
             c.n_test,

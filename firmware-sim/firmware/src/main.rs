@@ -15,6 +15,8 @@
 
 use core::cell::RefCell;
 
+mod clock;
+
 #[cfg(target_arch = "arm")]
 use cortex_m_rt::entry;
 #[cfg(target_arch = "arm")]
@@ -55,6 +57,8 @@ fn main() -> ! {
         b" ",
         BOARD.target.as_bytes(),
     ]);
+    clock::start();
+    let start = clock::instructions();
     let result = critical_section::with(|cs| {
         let Ok(mut storage) = STORAGE.borrow(cs).try_borrow_mut() else {
             return Ok(None);
@@ -65,6 +69,9 @@ fn main() -> ! {
         })
         .map(|end| Some(end.status))
     });
+    // Under QEMU's -icount: what the run cost, for instructions per step.
+    let instructions = clock::instructions().saturating_sub(start);
+    print(&[b"# instructions ", &firmware_sim::decimal(instructions)]);
     let code = match result {
         Ok(Some(Status::Finished)) => debug::EXIT_SUCCESS,
         Ok(Some(Status::Diverged { .. })) => {
