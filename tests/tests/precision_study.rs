@@ -2,23 +2,31 @@
 //! decay threshold 2^{−(p+1)} of bf16 (2⁻⁹) and f16 (2⁻¹²), far above f32's 2⁻²⁵):
 //! f32 keeps the dynamics; bf16 and f16 with round-to-nearest lose the decay in the paper's
 //! update and never grok; stochastic rounding or Kahan accumulation restores bf16.
+//! The same holds for the tiny MLP (`mlp-tiny`, ηλ = 10⁻³, below bf16's 2⁻⁹), where the
+//! log-space update does not exist.
 
 use grokflow_core::study::{self, Row, Scheme};
-use grokflow_core::{PRECISION_SMALL, Precision};
+use grokflow_core::{Config, MLP_TINY, PRECISION_SMALL, Precision};
 
-fn rows() -> Vec<Row> {
-    let cases = [
-        (Precision::F64, Scheme::Naive),
-        (Precision::F32, Scheme::Naive),
-        (Precision::Bf16, Scheme::Naive),
-        (Precision::F16, Scheme::Naive),
-        (Precision::Bf16Sr, Scheme::Naive),
-        (Precision::Bf16, Scheme::Kahan),
-    ];
+fn rows_of(config: &Config, cases: &[(Precision, Scheme)]) -> Vec<Row> {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let rows = study::run(&PRECISION_SMALL.config, &cases, threads, &|_| {});
+    let rows = study::run(config, cases, threads, &|_| {});
     assert_eq!(rows.len(), cases.len());
     rows
+}
+
+fn rows() -> Vec<Row> {
+    rows_of(
+        &PRECISION_SMALL.config,
+        &[
+            (Precision::F64, Scheme::Naive),
+            (Precision::F32, Scheme::Naive),
+            (Precision::Bf16, Scheme::Naive),
+            (Precision::F16, Scheme::Naive),
+            (Precision::Bf16Sr, Scheme::Naive),
+            (Precision::Bf16, Scheme::Kahan),
+        ],
+    )
 }
 
 fn holds(rows: &[Row], precision: Precision, scheme: Scheme) -> (bool, String) {
@@ -61,4 +69,27 @@ fn low_precision_breaks_the_decay_and_the_remedies_restore_it() {
         remedies.iter().any(|&(p, s)| holds(&rows, p, s).0),
         "no remedy restored bf16"
     );
+}
+
+#[test]
+fn the_tiny_mlp_loses_the_decay_in_bf16_and_kahan_restores_it() {
+    let config = MLP_TINY.config;
+    assert!(Scheme::LogSpace.not_applicable(&config).is_some());
+    let rows = rows_of(
+        &config,
+        &[
+            (Precision::F64, Scheme::Naive),
+            (Precision::Bf16, Scheme::Naive),
+            (Precision::Bf16, Scheme::Kahan),
+        ],
+    );
+    let bf16 = rows
+        .iter()
+        .find(|r| r.precision == Precision::Bf16 && r.scheme == Scheme::Naive)
+        .expect("row");
+    assert!(bf16.decay_threshold_warning);
+    let (ok, why) = holds(&rows, Precision::Bf16, Scheme::Naive);
+    assert!(!ok && bf16.summary.transitions.t_grok().is_none(), "{why}");
+    let (ok, why) = holds(&rows, Precision::Bf16, Scheme::Kahan);
+    assert!(ok, "bf16 with Kahan accumulation should hold: {why}");
 }

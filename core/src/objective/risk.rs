@@ -29,11 +29,11 @@ pub struct Fit {
 /// A model, a loss and the training set, with the buffers a gradient evaluation needs.
 ///
 /// The output and slope buffers hold one block of examples: the whole training set, or, for
-/// models that add each example's gradient in turn (the MLP), a fixed number of examples, so
-/// that memory does not grow with `n`. Sums run over the examples in order either way, so
-/// the block length changes no bit of the result, except in the stochastic-rounding formats,
-/// whose draws follow the order of the operations (there the block is part of the run's
-/// definition, the same on every target).
+/// models that add each example's gradient in turn (the MLP, the factorization), a fixed
+/// number of examples, so that memory does not grow with `n`. Sums run over the examples in
+/// order either way, so the block length changes no bit of the result, except in the
+/// stochastic-rounding formats, whose draws follow the order of the operations (there the
+/// block is part of the run's definition, the same on every target).
 #[derive(Debug)]
 pub(crate) struct Objective<'a, S, M> {
     model: M,

@@ -13,15 +13,12 @@
 #![no_std]
 #![no_main]
 
-use core::cell::RefCell;
-
 mod clock;
 
 #[cfg(target_arch = "arm")]
 use cortex_m_rt::entry;
 #[cfg(target_arch = "arm")]
 use cortex_m_semihosting::{debug, hio};
-use critical_section::Mutex;
 use firmware_sim::run_in;
 use grokflow_core::{Layout, StaticStorage, Status};
 #[cfg(target_arch = "riscv32")]
@@ -34,10 +31,11 @@ include!(concat!(env!("OUT_DIR"), "/board.rs"));
 
 const LAYOUT: Layout = Layout::new(&BOARD.config);
 
-/// The experiment's buffers, in .bss (so the ELF reports them as RAM use).
-static STORAGE: Mutex<
-    RefCell<StaticStorage<S, { LAYOUT.words }, { LAYOUT.reals }, { LAYOUT.work }>>,
-> = Mutex::new(RefCell::new(StaticStorage::new()));
+/// The experiment's buffers, in .bss (so the ELF reports them as RAM use). Borrowed once, by
+/// `main`, and used with interrupts on: the Cortex-M clock counts SysTick wraps in an
+/// interrupt, so the run cannot sit inside a critical section.
+static mut STORAGE: StaticStorage<S, { LAYOUT.words }, { LAYOUT.reals }, { LAYOUT.work }> =
+    StaticStorage::new();
 
 /// Writes the parts and a line break to the host's stdout; output is best effort.
 fn print(parts: &[&[u8]]) {
@@ -59,31 +57,25 @@ fn main() -> ! {
     ]);
     clock::start();
     let start = clock::instructions();
-    let result = critical_section::with(|cs| {
-        let Ok(mut storage) = STORAGE.borrow(cs).try_borrow_mut() else {
-            return Ok(None);
-        };
-        let StaticStorage { words, reals, work } = &mut *storage;
-        run_in(&BOARD.config, words, reals, work, |line| {
-            print(&[&line.to_ascii()])
-        })
-        .map(|end| Some(end.status))
-    });
+    // SAFETY: the only reference to STORAGE ever made: `main` runs once and never returns,
+    // and nothing else names the static.
+    let storage = &raw mut STORAGE;
+    let StaticStorage { words, reals, work } = unsafe { &mut *storage };
+    let result = run_in(&BOARD.config, words, reals, work, |line| {
+        print(&[&line.to_ascii()])
+    })
+    .map(|end| end.status);
     // Under QEMU's -icount: what the run cost, for instructions per step.
     let instructions = clock::instructions().saturating_sub(start);
     print(&[b"# instructions ", &firmware_sim::decimal(instructions)]);
     let code = match result {
-        Ok(Some(Status::Finished)) => debug::EXIT_SUCCESS,
-        Ok(Some(Status::Diverged { .. })) => {
+        Ok(Status::Finished) => debug::EXIT_SUCCESS,
+        Ok(Status::Diverged { .. }) => {
             print(&[b"# ended: diverged"]);
             debug::EXIT_FAILURE
         }
-        Ok(Some(_)) => {
+        Ok(_) => {
             print(&[b"# ended before t_max"]);
-            debug::EXIT_FAILURE
-        }
-        Ok(None) => {
-            print(&[b"# error: the storage is already in use"]);
             debug::EXIT_FAILURE
         }
         Err(e) => {
