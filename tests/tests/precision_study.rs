@@ -2,11 +2,11 @@
 //! decay threshold 2^{−(p+1)} of bf16 (2⁻⁹) and f16 (2⁻¹²), far above f32's 2⁻²⁵):
 //! f32 keeps the dynamics; bf16 and f16 with round-to-nearest lose the decay in the paper's
 //! update and never grok; stochastic rounding or Kahan accumulation restores bf16.
-//! The same holds for the tiny MLP (`mlp-tiny`, ηλ = 10⁻³, below bf16's 2⁻⁹), where the
-//! log-space update does not exist.
+//! The same holds for the tiny MLP (`mlp-tiny`, ηλ = 10⁻³, below bf16's 2⁻⁹) and for matrix
+//! completion (`mc-tiny`, ηλ = 10⁻⁴), where the log-space update does not exist.
 
 use grokflow_core::study::{self, Row, Scheme};
-use grokflow_core::{Config, MLP_TINY, PRECISION_SMALL, Precision};
+use grokflow_core::{Config, MC_TINY, MLP_TINY, PRECISION_SMALL, Precision};
 
 fn rows_of(config: &Config, cases: &[(Precision, Scheme)]) -> Vec<Row> {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -71,9 +71,9 @@ fn low_precision_breaks_the_decay_and_the_remedies_restore_it() {
     );
 }
 
-#[test]
-fn the_tiny_mlp_loses_the_decay_in_bf16_and_kahan_restores_it() {
-    let config = MLP_TINY.config;
+/// bf16 with round-to-nearest and the paper's update never groks on `config`; Kahan
+/// accumulation holds against the f64 reference.
+fn bf16_breaks_and_kahan_restores(config: Config) {
     assert!(Scheme::LogSpace.not_applicable(&config).is_some());
     let rows = rows_of(
         &config,
@@ -92,4 +92,14 @@ fn the_tiny_mlp_loses_the_decay_in_bf16_and_kahan_restores_it() {
     assert!(!ok && bf16.summary.transitions.t_grok().is_none(), "{why}");
     let (ok, why) = holds(&rows, Precision::Bf16, Scheme::Kahan);
     assert!(ok, "bf16 with Kahan accumulation should hold: {why}");
+}
+
+#[test]
+fn the_tiny_mlp_loses_the_decay_in_bf16_and_kahan_restores_it() {
+    bf16_breaks_and_kahan_restores(MLP_TINY.config);
+}
+
+#[test]
+fn matrix_completion_loses_the_decay_in_bf16_and_kahan_restores_it() {
+    bf16_breaks_and_kahan_restores(MC_TINY.config);
 }
