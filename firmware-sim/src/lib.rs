@@ -153,9 +153,14 @@ pub const BOARDS: [Board; 7] = [
 ];
 
 impl Board {
+    /// Whether the board is a RISC-V core (else a Cortex-M).
+    pub fn is_riscv(&self) -> bool {
+        self.target.starts_with("riscv32")
+    }
+
     /// The QEMU program that emulates the board.
     pub fn emulator(&self) -> &'static str {
-        if self.target.starts_with("riscv32") {
+        if self.is_riscv() {
             "qemu-system-riscv32"
         } else {
             "qemu-system-arm"
@@ -164,7 +169,7 @@ impl Board {
 
     /// The Debian package of [`Board::emulator`].
     pub fn emulator_package(&self) -> &'static str {
-        if self.target.starts_with("riscv32") {
+        if self.is_riscv() {
             "qemu-system-misc"
         } else {
             "qemu-system-arm"

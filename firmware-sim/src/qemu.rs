@@ -125,7 +125,7 @@ fn emulate(board: &Board, elf: &Path, timeout: Duration) -> Result<Vec<String>, 
         "-icount",
         "shift=0",
     ]);
-    if board.emulator() == "qemu-system-riscv32" {
+    if board.is_riscv() {
         // No OpenSBI: the firmware itself starts at the reset address in machine mode.
         qemu.args(["-bios", "none"]);
     }

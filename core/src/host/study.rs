@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::{format, thread};
 
-use crate::config::{Config, Integrator, ModelKind};
+use crate::config::{Config, ConfigError, Integrator};
 use crate::host::experiment::{ExperimentError, Summary, trajectory};
 use crate::numbers::precision::{Precision, WithScalar};
 use crate::numbers::scalar::Scalar;
@@ -40,14 +40,19 @@ impl Scheme {
         }
     }
 
-    /// Why the scheme does not apply to the model of `config`, if it does not.
-    pub const fn not_applicable(self, config: &Config) -> Option<&'static str> {
-        match (self, config.task.model()) {
-            (Scheme::LogSpace, ModelKind::DiagonalNet)
-            | (Scheme::Naive | Scheme::Kahan | Scheme::Flow, _) => None,
-            (Scheme::LogSpace, _) => {
-                Some("the log-space update is the closed form of the diagonal net's decay")
-            }
+    /// Why the scheme does not apply to the model of `config`, if it does not: the reason
+    /// `Config::validate` gives for its integrator.
+    pub fn not_applicable(self, config: &Config) -> Option<&'static str> {
+        let with_scheme = Config {
+            integrator: self.integrator(),
+            ..*config
+        };
+        match with_scheme.validate() {
+            Err(ConfigError::Incompatible {
+                field: "integrator",
+                reason,
+            }) => Some(reason),
+            _ => None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::config::{Config, Integrator, ModelKind};
+use crate::config::{Config, Integrator};
 use crate::numbers::precision::Precision;
 
 /// One step of weight decay is lost to rounding in `precision` at this `ηλ`.
@@ -23,15 +23,20 @@ impl DecayWarning {
     /// diagonal net starts at.
     pub fn for_paper_update(config: &Config, precision: Precision) -> Option<Self> {
         let eta_lambda = config.lr * config.lambda;
+        // The log-space update exists only where validation accepts it (the depth-2 diagonal net).
+        let log_space = Config {
+            integrator: Integrator::GdLogSpace,
+            ..*config
+        };
         precision
             .decay_is_lost(eta_lambda, config.init_scale())
             .then_some(Self {
                 eta_lambda,
                 precision,
-                remedies: match config.task.model() {
-                    ModelKind::DiagonalNet => "gd-kahan, gd-log-space or stochastic rounding",
-                    // The log-space update is the diagonal net's closed form.
-                    _ => "gd-kahan or stochastic rounding",
+                remedies: if log_space.validate().is_ok() {
+                    "gd-kahan, gd-log-space or stochastic rounding"
+                } else {
+                    "gd-kahan or stochastic rounding"
                 },
             })
     }
