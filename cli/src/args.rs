@@ -80,6 +80,10 @@ pub struct RunArgs {
     /// Write the trajectory (one row per grid time) to this CSV file.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Draw the paper-style figure of the run here (train/test accuracy, or loss, and ‖θ‖
+    /// against log t, transitions marked): PNG or SVG by the extension.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
     /// Print the summary as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,

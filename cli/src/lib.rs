@@ -18,13 +18,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use grokflow_core::Status;
 
 pub mod args;
+pub mod figure;
 pub mod files;
+pub mod number;
 pub mod palette;
 pub mod presets;
 pub mod progress;
 pub mod run;
+pub mod run_figure;
 pub mod summary;
 pub mod sweep;
+pub mod sweep_figure;
 pub mod trajectory_csv;
 
 pub use args::{Cli, Command, ExplorerArgs, RunArgs, StartView};

@@ -1,7 +1,30 @@
-//! Colours shared by every picture grokflow makes (the explorer's phase diagram and the
-//! sweep's PNG), so an outcome looks the same wherever it is shown.
+//! Colours shared by every picture grokflow makes (the explorer's panels and phase diagram,
+//! `grokflow run --plot`, `grokflow sweep --png/--svg`), so a quantity or an outcome looks
+//! the same wherever it is shown.
 
 use grokflow_core::sweep::Outcome;
+use plotters::style::colors::colormaps::{ColorMap, ViridisRGB};
+
+/// Train accuracy and train loss.
+pub const TRAIN: [u8; 3] = [31, 119, 180];
+/// Test accuracy and test loss.
+pub const TEST: [u8; 3] = [255, 127, 14];
+/// The parameter norm ‖θ‖.
+pub const NORM: [u8; 3] = [44, 160, 44];
+/// The normalised margin.
+pub const MARGIN: [u8; 3] = [148, 103, 189];
+/// The kernel-regime (max-L2-margin, min-L2-norm) predictor.
+pub const KERNEL: [u8; 3] = [23, 190, 207];
+/// The rich-regime (max-L1-margin, min-nuclear-norm) predictor.
+pub const RICH: [u8; 3] = [214, 39, 40];
+/// The singular values σ₁, σ₂, σ₃ of W.
+pub const SINGULAR: [[u8; 3]; 3] = [[188, 189, 34], [140, 86, 75], [227, 119, 194]];
+/// ‖w‖₁ of a diagonal net.
+pub const L1: [u8; 3] = [227, 119, 194];
+/// The predicted transition ln α / λ.
+pub const PREDICTED: [u8; 3] = [127, 127, 127];
+/// t_drop, where a misgrokking run loses its test accuracy.
+pub const DROP: [u8; 3] = [214, 39, 40];
 
 /// The colour of an outcome class, as RGB.
 pub const fn outcome_rgb(outcome: Outcome) -> [u8; 3] {
@@ -15,21 +38,11 @@ pub const fn outcome_rgb(outcome: Outcome) -> [u8; 3] {
     }
 }
 
-/// A sequential ramp for times, dark blue → teal → yellow, `s` in [0, 1].
+/// Viridis (dark blue → green → yellow, perceptually even), `s` in [0, 1]: the colour of
+/// a time on a colour bar (log t_grok in the phase diagram and the sweep maps).
 pub fn ramp(s: f64) -> [u8; 3] {
-    const STOPS: [[f64; 3]; 3] = [
-        [40.0, 30.0, 110.0],
-        [30.0, 150.0, 140.0],
-        [250.0, 230.0, 40.0],
-    ];
-    let s = s.clamp(0.0, 1.0) * 2.0;
-    let (a, b, f) = if s < 1.0 {
-        (STOPS[0], STOPS[1], s)
-    } else {
-        (STOPS[1], STOPS[2], s - 1.0)
-    };
-    let mix = |i: usize| (a[i] + (b[i] - a[i]) * f).round() as u8;
-    [mix(0), mix(1), mix(2)]
+    let c = ViridisRGB.get_color(s.clamp(0.0, 1.0) as f32);
+    [c.0, c.1, c.2]
 }
 
 #[cfg(test)]
@@ -37,15 +50,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn outcomes_have_distinct_colours_and_the_ramp_spans_its_stops() {
+    fn outcomes_and_quantities_have_distinct_colours_and_the_ramp_runs_dark_to_light() {
         for (i, a) in Outcome::ALL.into_iter().enumerate() {
             for b in Outcome::ALL.into_iter().skip(i + 1) {
                 assert_ne!(outcome_rgb(a), outcome_rgb(b), "{a:?} and {b:?}");
             }
         }
-        assert_eq!(ramp(0.0), [40, 30, 110]);
-        assert_eq!(ramp(0.5), [30, 150, 140]);
-        assert_eq!(ramp(1.0), [250, 230, 40]);
+        // Quantities that share a panel must differ.
+        let panels: [&[[u8; 3]]; 4] = [
+            &[TRAIN, TEST],
+            &[KERNEL, RICH],
+            &[SINGULAR[0], SINGULAR[1], SINGULAR[2]],
+            &[TRAIN, TEST, PREDICTED, DROP],
+        ];
+        for panel in panels {
+            for (i, a) in panel.iter().enumerate() {
+                assert!(panel[i + 1..].iter().all(|b| a != b), "{panel:?}");
+            }
+        }
+        let luminance =
+            |[r, g, b]: [u8; 3]| 0.3 * f64::from(r) + 0.59 * f64::from(g) + 0.11 * f64::from(b);
+        let steps: Vec<f64> = (0..=10)
+            .map(|i| luminance(ramp(f64::from(i) / 10.0)))
+            .collect();
+        assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
         assert_eq!(ramp(2.0), ramp(1.0));
     }
 }

@@ -9,12 +9,17 @@ use grokflow_core::reference::{self, ReferenceError};
 use grokflow_core::{DecayWarning, LogGrid, Loss, Metrics, Scalar, WithScalar};
 
 use crate::args::{RunArgs, flag_error};
+use crate::figure;
 use crate::progress::Progress;
+use crate::run_figure::RunFigure;
 use crate::summary;
 use crate::trajectory_csv::TrajectoryCsv;
 
 /// Runs `args` to the end (or until `stop` is set) and prints the summary on stdout.
 pub fn run(args: &RunArgs, stop: &AtomicBool) -> Result<Summary, String> {
+    if let Some(path) = &args.plot {
+        figure::format(path, "--plot")?;
+    }
     let summary = args.precision().with(Headless { args, stop })?;
     if args.json {
         println!("{}", summary::to_json(&summary, args.preset_name()));
@@ -95,9 +100,14 @@ fn drive<S: Scalar>(
     };
     let mut progress = Progress::new(&LogGrid::new(config.t_max, config.points_per_decade));
     let mut write_error = None;
+    // The figure needs the whole trajectory; without --plot nothing is kept.
+    let mut records = Vec::new();
     let summary = experiment
         .run(&mut |m: &Metrics| {
             progress.record(m);
+            if args.plot.is_some() {
+                records.push(*m);
+            }
             if let Some(csv) = &mut csv
                 && let Err(e) = csv.write(m)
             {
@@ -124,6 +134,15 @@ fn drive<S: Scalar>(
         }
         _ => None,
     };
+    if let Some(path) = &args.plot {
+        let figure = RunFigure {
+            summary: &summary,
+            records: &records,
+            preset: args.preset_name(),
+        };
+        figure::save(&figure, path, "--plot")?;
+        eprintln!("wrote {}", path.display());
+    }
     if summary.status == grokflow_core::Status::Stopped {
         let t = summary.last.map_or(0.0, |m| m.t);
         match rows {

@@ -1,5 +1,6 @@
 //! `grokflow sweep`: a grid of (α, λ) runs on every core, written as CSV (one row per run)
-//! and as a PNG with two heat maps (t_grok and outcome class), with progress on stderr.
+//! and as labelled maps (t_grok and outcome class; see [`crate::sweep_figure`]), with
+//! progress on stderr.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -7,13 +8,12 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 use std::time::Instant;
 
+use crate::figure;
+use crate::files::write_atomically;
+use crate::sweep_figure::SweepFigure;
 use clap::Args;
 use grokflow_core::sweep::{Cell, Grid, Outcome, log_spaced};
 use grokflow_core::{Config, Preset};
-use image::{Rgba, RgbaImage};
-
-use crate::files::{save_png, write_atomically};
-use crate::palette::{outcome_rgb, ramp};
 
 /// Flags of `grokflow sweep`.
 #[derive(Debug, Args)]
@@ -39,9 +39,12 @@ pub struct SweepArgs {
     /// Where to write one CSV row per run.
     #[arg(long, default_value = "sweep.csv")]
     pub csv: PathBuf,
-    /// Where to write the heat maps.
+    /// Where to write the labelled maps (t_grok with its colour bar, outcome) as PNG.
     #[arg(long, default_value = "sweep.png")]
     pub png: PathBuf,
+    /// Also write the maps as SVG here.
+    #[arg(long)]
+    pub svg: Option<PathBuf>,
 }
 
 /// A log-spaced range of values given as `LOW:HIGH:COUNT`.
@@ -126,6 +129,10 @@ impl SweepArgs {
 /// it early; the cells finished so far are still written.
 pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
     let grid = args.grid()?;
+    figure::format(&args.png, "--png")?;
+    if let Some(svg) = &args.svg {
+        figure::format(svg, "--svg")?;
+    }
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
         usize::from,
@@ -178,12 +185,15 @@ pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
     };
     write_atomically(&args.csv, csv(&report.cells).as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", args.csv.display()))?;
-    let image = heat_maps(&grid, &report.cells);
-    save_png(
-        [image.width() as usize, image.height() as usize],
-        image.as_raw(),
-        &args.png,
-    )?;
+    let figure = SweepFigure {
+        grid: &grid,
+        cells: &report.cells,
+        preset: args.preset.name,
+    };
+    figure::save(&figure, &args.png, "--png")?;
+    if let Some(svg) = &args.svg {
+        figure::save(&figure, svg, "--svg")?;
+    }
     Ok(report)
 }
 
@@ -219,57 +229,6 @@ pub fn csv(cells: &[Cell]) -> String {
     out
 }
 
-/// Pixels per cell side, and between the two maps.
-const CELL: usize = 16;
-const GAP: usize = 16;
-
-/// Two maps side by side, α growing to the right and λ upwards: left, log t_grok from dark
-/// blue (earliest in the sweep) to yellow (latest), grey where a run never grokked; right,
-/// the outcome class in the explorer's colours. Seeds of a cell: the first seed is shown.
-pub fn heat_maps(grid: &Grid, cells: &[Cell]) -> RgbaImage {
-    let (columns, rows) = (grid.alphas.len(), grid.lambdas.len());
-    let width = 2 * columns * CELL + GAP;
-    let height = rows * CELL;
-    let mut image = RgbaImage::from_pixel(
-        u32::try_from(width).unwrap_or(0),
-        u32::try_from(height).unwrap_or(0),
-        Rgba([255; 4]),
-    );
-    let groks: Vec<f64> = cells
-        .iter()
-        .filter_map(|c| c.summary.transitions.log10_t_grok)
-        .collect();
-    let lo = groks.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = groks.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let opaque = |[r, g, b]: [u8; 3]| Rgba([r, g, b, 255]);
-    for c in cells.iter().filter(|c| c.seed_offset == 0) {
-        let grok = match (c.outcome, c.summary.transitions.log10_t_grok) {
-            (Outcome::Grok | Outcome::Generalise, Some(l)) => {
-                ramp(if hi > lo { (l - lo) / (hi - lo) } else { 0.5 })
-            }
-            _ => [200; 3],
-        };
-        let y0 = (rows - 1 - c.lambda_index) * CELL;
-        for (x0, color) in [
-            (c.alpha_index * CELL, grok),
-            (
-                columns * CELL + GAP + c.alpha_index * CELL,
-                outcome_rgb(c.outcome),
-            ),
-        ] {
-            // One pixel of white between cells keeps the grid readable.
-            for y in y0..y0 + CELL - 1 {
-                for x in x0..x0 + CELL - 1 {
-                    if let (Ok(x), Ok(y)) = (u32::try_from(x), u32::try_from(y)) {
-                        image.put_pixel(x, y, opaque(color));
-                    }
-                }
-            }
-        }
-    }
-    image
-}
-
 /// Prints the per-outcome counts and where the files went.
 pub fn print_report(report: &SweepReport, csv: &Path, png: &Path) {
     let mut counts = String::new();
@@ -291,7 +250,7 @@ pub fn print_report(report: &SweepReport, csv: &Path, png: &Path) {
         }
     );
     println!(
-        "wrote {} and {} (left: t_grok, dark = early, grey = none; right: outcome; α → right, λ ↑)",
+        "wrote {} and {} (left: t_grok on its colour bar, grey = never; right: outcome)",
         csv.display(),
         png.display()
     );

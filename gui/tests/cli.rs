@@ -258,3 +258,93 @@ fn an_interrupted_run_leaves_a_valid_partial_csv() {
         .collect();
     assert!(times.windows(2).all(|w| w[0] < w[1]));
 }
+
+/// `run --plot` draws the paper-style figure: PNG or SVG by the extension, with the legend,
+/// the configuration and the measured transitions named in it; any other extension is
+/// refused before the run starts. `sweep --svg` labels its axes with the grid's α and λ.
+#[test]
+fn figures_name_what_they_show_and_refuse_unknown_formats() {
+    let (svg, png) = (temp("run.svg"), temp("run.png"));
+    for path in [&svg, &png] {
+        let out = grokflow(&[
+            "run",
+            "--preset",
+            "fig1a-small",
+            "--json",
+            "--plot",
+            path.to_str().expect("utf-8"),
+        ]);
+        let summary = json(&out);
+        assert!(summary["t_grok"].as_f64().is_some(), "fig1a-small groks");
+    }
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    for expected in [
+        "fig1a-small (sparse-cls)",
+        "α=128",
+        "train accuracy",
+        "test accuracy",
+        "t_fit = ",
+        "t_grok = ",
+        "ln α/λ = 4852",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from the SVG");
+    }
+    let image = image::open(&png).expect("png").to_rgb8();
+    assert_eq!(image.dimensions(), (1200, 800));
+
+    let pdf = temp("run.pdf");
+    let started = std::time::Instant::now();
+    let out = grokflow(&[
+        "run",
+        "--preset",
+        "fig1a",
+        "--plot",
+        pdf.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--plot") && err.contains(".png or .svg"),
+        "{err}"
+    );
+    // Refused before the (minutes-long) full-size run.
+    assert!(started.elapsed().as_secs() < 30);
+
+    let (csv, sweep_svg) = (temp("grid.csv"), temp("grid.svg"));
+    let out = grokflow(&[
+        "sweep",
+        "--alphas",
+        "10:1000:3",
+        "--lambdas",
+        "1e-3:4e-3:2",
+        "--t-max",
+        "300",
+        "--csv",
+        csv.to_str().expect("utf-8"),
+        "--png",
+        temp("grid.png").to_str().expect("utf-8"),
+        "--svg",
+        sweep_svg.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&sweep_svg).expect("svg");
+    // plotters writes each text on a line of its own.
+    for expected in [
+        "α (initialisation scale)",
+        "λ (weight decay)",
+        "\n10\n",
+        "\n100\n",
+        "\n1000\n",
+        "\n0.004\n",
+        "memorise",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} missing from the sweep SVG"
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! `grokflow sweep --png/--svg`: the (α, λ) grid as two labelled maps. Left, log t_grok on
+//! a colour bar (grey where a run never grokked); right, the outcome class. α grows to the
+//! right and λ upwards, with their values on the axes.
+
+use grokflow_core::sweep::{Cell, Grid, Outcome};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::figure::{FONT, Figure, Key, Mark, drawing_error, legend_row, rgb};
+use crate::number::short;
+use crate::palette::{outcome_rgb, ramp};
+
+/// Colour of a cell that has no t_grok.
+pub const NO_GROK: [u8; 3] = [200, 200, 200];
+
+/// A finished (or stopped) sweep.
+pub struct SweepFigure<'a> {
+    /// The grid that was asked for.
+    pub grid: &'a Grid,
+    /// The cells that finished (the first seed of each is drawn).
+    pub cells: &'a [Cell],
+    /// The preset the cells start from, for the title.
+    pub preset: &'a str,
+}
+
+/// The span of log10 t_grok over the grid's grokking cells, if any grokked.
+pub fn t_grok_span(cells: &[Cell]) -> Option<(f64, f64)> {
+    let groks = cells
+        .iter()
+        .filter_map(|c| c.summary.transitions.log10_t_grok)
+        .filter(|l| l.is_finite());
+    let (lo, hi) = groks.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), l| {
+        (lo.min(l), hi.max(l))
+    });
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// A cell's colour on the t_grok map: its log t_grok on [`ramp`] over `span`, or
+/// [`NO_GROK`].
+pub fn t_grok_rgb(cell: &Cell, span: Option<(f64, f64)>) -> [u8; 3] {
+    match (cell.summary.transitions.log10_t_grok, span) {
+        (Some(l), Some((lo, hi))) if l.is_finite() => {
+            ramp(if hi > lo { (l - lo) / (hi - lo) } else { 0.5 })
+        }
+        _ => NO_GROK,
+    }
+}
+
+impl Figure for SweepFigure<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1400, 700)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(drawing_error)?;
+        let (title, rest) = root.split_vertically(44);
+        let (legend, rest) = rest.split_vertically(36);
+        let g = self.grid;
+        title
+            .titled(
+                &format!(
+                    "{}: {} α × {} λ, {}, t ≤ {}",
+                    self.preset,
+                    g.alphas.len(),
+                    g.lambdas.len(),
+                    match g.seeds {
+                        1 => format!("seed {}", g.base.seed),
+                        k => format!("seeds {}–{}", g.base.seed, g.base.seed + k - 1),
+                    },
+                    short(g.base.t_max)
+                ),
+                (FONT, 22),
+            )
+            .map_err(drawing_error)?;
+        let mut keys: Vec<Key<'_>> = Outcome::ALL
+            .iter()
+            .map(|o| Key {
+                name: o.name(),
+                color: outcome_rgb(*o),
+                mark: Mark::Square,
+            })
+            .collect();
+        keys.push(Key {
+            name: "never grokked",
+            color: NO_GROK,
+            mark: Mark::Square,
+        });
+        legend_row(&legend, &keys)?;
+        let (w, _) = rest.dim_in_pixel();
+        let (left, right) = rest.split_horizontally(w / 2);
+        let (map, bar) = left.split_horizontally(w / 2 - 130);
+        let span = t_grok_span(self.cells);
+        self.map(&map, "t_grok (first seed)", |c| t_grok_rgb(c, span))?;
+        colour_bar(&bar, span)?;
+        self.map(&right, "outcome (first seed)", |c| outcome_rgb(c.outcome))
+    }
+}
+
+impl SweepFigure<'_> {
+    /// One map: a square per (α, λ) in `color`.
+    fn map<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        caption: &str,
+        color: impl Fn(&Cell) -> [u8; 3],
+    ) -> Result<(), String> {
+        let (alphas, lambdas) = (&self.grid.alphas, &self.grid.lambdas);
+        let (cols, rows) = (alphas.len() as f64, lambdas.len() as f64);
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, (FONT, 18))
+            .margin(10)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(-0.5..cols - 0.5, -0.5..rows - 0.5)
+            .map_err(drawing_error)?;
+        let value = |values: &[f64], v: f64| {
+            let i = v.round();
+            if (v - i).abs() < 1e-6 && i >= 0.0 {
+                values.get(i as usize).map_or(String::new(), |x| short(*x))
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("α (initialisation scale)")
+            .y_desc("λ (weight decay)")
+            .x_labels(alphas.len().min(9))
+            .y_labels(lambdas.len().min(12))
+            .x_label_formatter(&|v| value(alphas, *v))
+            .y_label_formatter(&|v| value(lambdas, *v))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 16))
+            .draw()
+            .map_err(drawing_error)?;
+        chart
+            .draw_series(self.cells.iter().filter(|c| c.seed_offset == 0).map(|c| {
+                let (x, y) = (c.alpha_index as f64, c.lambda_index as f64);
+                // A sliver of white between cells keeps the grid readable.
+                Rectangle::new(
+                    [(x - 0.47, y - 0.47), (x + 0.47, y + 0.47)],
+                    rgb(color(c)).filled(),
+                )
+            }))
+            .map_err(drawing_error)?;
+        Ok(())
+    }
+}
+
+/// The t_grok scale: the ramp from the earliest to the latest t_grok of the sweep.
+fn colour_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    span: Option<(f64, f64)>,
+) -> Result<(), String> {
+    let Some((lo, hi)) = span else {
+        return area
+            .draw_text(
+                "no run grokked",
+                &(FONT, 15).into_font().color(&BLACK),
+                (10, 80),
+            )
+            .map_err(drawing_error);
+    };
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, hi + 0.5)
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(40)
+        .margin_bottom(60)
+        .margin_right(10)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..1.0, lo..hi)
+        .map_err(drawing_error)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .y_desc("t_grok")
+        .y_labels(6)
+        .y_label_formatter(&|v| short(10f64.powf(*v)))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .draw()
+        .map_err(drawing_error)?;
+    const STEPS: usize = 100;
+    chart
+        .draw_series((0..STEPS).map(|i| {
+            let (a, b) = (i as f64 / STEPS as f64, (i + 1) as f64 / STEPS as f64);
+            let color = rgb(ramp((a + b) / 2.0));
+            Rectangle::new(
+                [(0.0, lo + (hi - lo) * a), (1.0, lo + (hi - lo) * b)],
+                color.filled(),
+            )
+        }))
+        .map_err(drawing_error)?;
+    Ok(())
+}
