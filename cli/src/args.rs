@@ -25,7 +25,7 @@ pub struct Cli {
 }
 
 /// Flags of the explorer (the binary without a subcommand).
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct ExplorerArgs {
     /// Explorer: start with this preset.
     #[arg(long, value_parser = parse_preset)]
@@ -34,9 +34,20 @@ pub struct ExplorerArgs {
     /// and exit.
     #[arg(long)]
     pub screenshot: Option<PathBuf>,
-    /// Explorer: the view to open with: curves or weights.
+    /// Explorer: the view to open with: curves, weights or phase.
     #[arg(long, value_parser = parse_view)]
     pub view: Option<StartView>,
+    /// Explorer: put the time slider at this t (the cursor on the curves, the weights at
+    /// that time), e.g. for a --screenshot of the kernel phase.
+    #[arg(long, value_parser = parse_time)]
+    pub at: Option<f64>,
+}
+
+fn parse_time(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if t >= 0.0 && t.is_finite() => Ok(t),
+        _ => Err(format!("\"{s}\" must be a time t ≥ 0")),
+    }
 }
 
 /// The explorer view named by `--view`.
@@ -46,6 +57,8 @@ pub enum StartView {
     Curves,
     /// The weights of the model.
     Weights,
+    /// The (α, λ) phase diagram (with --screenshot: its default grid, run to the end).
+    Phase,
 }
 
 /// Subcommands.
@@ -242,7 +255,8 @@ fn parse_view(s: &str) -> Result<StartView, String> {
     match s {
         "curves" => Ok(StartView::Curves),
         "weights" => Ok(StartView::Weights),
-        _ => Err(one_of(["curves", "weights"])),
+        "phase" => Ok(StartView::Phase),
+        _ => Err(one_of(["curves", "weights", "phase"])),
     }
 }
 

@@ -7,9 +7,9 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use egui::{Color32, ColorImage, RichText, Ui};
-use grokflow_cli::StartView;
 use grokflow_cli::files::{save_png, write_atomically};
 use grokflow_cli::trajectory_csv;
+use grokflow_cli::{ExplorerArgs, StartView};
 use grokflow_core::experiment_file::ExperimentSpec;
 use grokflow_core::{DecayWarning, PRESETS, Precision, Preset, Status, preset};
 use serde::{Deserialize, Serialize};
@@ -18,21 +18,12 @@ use crate::display::for_display;
 use crate::form::Form;
 use crate::phase_view::{self, Sweep, SweepAction, SweepSettings};
 use crate::run_data::RunData;
+use crate::time_cursor::TimeCursor;
 use crate::worker::{Control, Worker};
 use crate::{plots, weights_view};
 
 /// Pinned runs kept for comparison; pinning another drops the oldest.
 pub const MAX_PINNED: usize = 8;
-
-/// Colours of the live run and the pinned ones.
-const PALETTE: [Color32; 6] = [
-    Color32::from_rgb(90, 160, 255),
-    Color32::from_rgb(240, 120, 80),
-    Color32::from_rgb(120, 200, 110),
-    Color32::from_rgb(200, 120, 220),
-    Color32::from_rgb(230, 200, 80),
-    Color32::from_rgb(80, 200, 200),
-];
 
 /// Which view fills the middle of the window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -51,6 +42,7 @@ impl From<StartView> for View {
         match view {
             StartView::Curves => View::Curves,
             StartView::Weights => View::Weights,
+            StartView::Phase => View::PhaseDiagram,
         }
     }
 }
@@ -138,6 +130,10 @@ pub struct ExplorerApp {
     pub state: State,
     live: Option<(RunData, Worker)>,
     pinned: Vec<RunData>,
+    /// Pins so far (each pin's line pattern follows from it).
+    pins_made: usize,
+    /// The time slider of the curves and weights views.
+    cursor: TimeCursor,
     sweep: Option<Sweep>,
     message: Option<(String, bool)>,
     capture: Option<Capture>,
@@ -150,25 +146,22 @@ pub struct ExplorerApp {
 impl ExplorerApp {
     /// The app with saved settings (if any), optionally starting from `preset`; with
     /// `screenshot`, it runs the preset at full speed, saves a PNG there and closes.
-    pub fn new(
-        cc: &eframe::CreationContext<'_>,
-        start: Option<&'static Preset>,
-        view: Option<View>,
-        screenshot: Option<PathBuf>,
-    ) -> Self {
-        let persist = screenshot.is_none();
+    pub fn new(cc: &eframe::CreationContext<'_>, start: ExplorerArgs) -> Self {
+        let persist = start.screenshot.is_none();
         let mut state: State = cc
             .storage
             .filter(|_| persist)
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
-        if let Some(p) = start {
+        if let Some(p) = start.preset {
             state.form = Form::from_config(&p.config, Precision::F32, p.name);
         }
         let mut app = Self {
             state,
             live: None,
             pinned: Vec::new(),
+            pins_made: 0,
+            cursor: TimeCursor::default(),
             sweep: None,
             message: None,
             capture: None,
@@ -176,17 +169,28 @@ impl ExplorerApp {
             persist,
             ctx: cc.egui_ctx.clone(),
         };
-        if let Some(view) = view {
-            app.state.view = view;
+        if let Some(view) = start.view {
+            app.state.view = view.into();
         }
-        if let Some(path) = screenshot {
+        if let Some(t) = start.at {
+            app.cursor.select(if t > 0.0 {
+                t.log10()
+            } else {
+                f64::NEG_INFINITY
+            });
+        }
+        if let Some(path) = start.screenshot {
             app.state.pace = None;
             app.screenshot = Some(ScreenshotJob {
                 path,
                 finished_frames: 0,
                 deadline: Instant::now() + Duration::from_secs(600),
             });
-            app.apply(Command::Run);
+            if app.state.view == View::PhaseDiagram {
+                app.apply(Command::Sweep(SweepAction::Start));
+            } else {
+                app.apply(Command::Run);
+            }
         }
         app
     }
@@ -206,6 +210,11 @@ impl ExplorerApp {
         self.sweep.as_ref().is_some_and(Sweep::is_running)
     }
 
+    /// The finished cells of the phase diagram's sweep (none before one ran).
+    pub fn sweep_cells(&self) -> &[grokflow_core::sweep::Cell] {
+        self.sweep.as_ref().map_or(&[], Sweep::cells)
+    }
+
     /// The status-bar message and whether it is an error.
     pub fn message(&self) -> Option<(&str, bool)> {
         self.message.as_ref().map(|(m, e)| (m.as_str(), *e))
@@ -219,13 +228,15 @@ impl ExplorerApp {
         match command {
             Command::Run => match self.state.form.parse() {
                 Ok((config, precision)) => {
-                    let color = PALETTE[0];
                     let ctx = self.ctx.clone();
                     let worker =
                         Worker::start(config, precision, false, self.state.pace, move || {
                             ctx.request_repaint();
                         });
-                    self.live = Some((RunData::new(config, precision, color), worker));
+                    self.live = Some((RunData::new(config, precision), worker));
+                    if self.screenshot.is_none() {
+                        self.cursor.follow();
+                    }
                     self.message = None;
                 }
                 Err(errors) => {
@@ -250,7 +261,8 @@ impl ExplorerApp {
             Command::Pin => {
                 if let Some((run, _)) = &self.live {
                     let mut pinned = run.clone();
-                    pinned.color = PALETTE[1 + self.pinned.len() % (PALETTE.len() - 1)];
+                    self.pins_made += 1;
+                    pinned.style = self.pins_made;
                     // Bounded memory and a readable legend: the oldest pin makes room.
                     if self.pinned.len() == MAX_PINNED {
                         self.pinned.remove(0);
@@ -286,6 +298,12 @@ impl ExplorerApp {
                 if let Some(s) = &self.sweep {
                     s.cancel();
                 }
+            }
+            Command::Sweep(SweepAction::Open(config)) => {
+                let precision = self.state.form.parse().map_or(Precision::F32, |(_, p)| p);
+                self.state.form = Form::from_config(&config, precision, "custom");
+                self.state.view = View::Curves;
+                self.apply(Command::Run);
             }
             Command::Sweep(SweepAction::None) => {}
         }
@@ -388,9 +406,12 @@ impl ExplorerApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
         }
-        let finished = self
-            .live_run()
-            .is_some_and(|r| r.status.is_terminal() || r.error.is_some());
+        let finished = match self.state.view {
+            View::PhaseDiagram => self.sweep.as_ref().is_some_and(|s| !s.is_running()),
+            _ => self
+                .live_run()
+                .is_some_and(|r| r.status.is_terminal() || r.error.is_some()),
+        };
         if let Some(job) = &mut self.screenshot {
             if finished {
                 job.finished_frames += 1;
@@ -616,16 +637,25 @@ impl eframe::App for ExplorerApp {
             .show(ui, |ui| commands.extend(self.controls(ui)));
         egui::CentralPanel::default().show(ui, |ui| match self.state.view {
             View::Curves => {
+                let span = self.live_run().and_then(RunData::span);
+                self.cursor.show(ui, span);
                 let mut runs: Vec<&RunData> = self.live_run().into_iter().collect();
                 runs.extend(self.pinned.iter());
                 if runs.is_empty() {
                     ui.label("Press Run to start the experiment in the form.");
                 } else {
-                    plots::show(ui, &runs);
+                    // Before the first grid time the cursor means t = 0: no place on the axis.
+                    let cursor = self
+                        .cursor
+                        .selected()
+                        .filter(|x| span.is_some_and(|s| *x >= s.0));
+                    plots::show(ui, &runs, cursor);
                 }
             }
             View::Weights => {
-                weights_view::show(ui, self.live_run().and_then(|r| r.weights.as_ref()));
+                let span = self.live_run().and_then(RunData::span);
+                self.cursor.show(ui, span);
+                weights_view::show(ui, self.live_run(), self.cursor.selected());
             }
             View::PhaseDiagram => {
                 let action = phase_view::show(ui, &mut self.state.sweep, self.sweep.as_ref());
@@ -644,24 +674,20 @@ impl eframe::App for ExplorerApp {
     }
 }
 
-/// Opens the explorer window.
-pub fn run_native(
-    start: Option<&'static Preset>,
-    view: Option<View>,
-    screenshot: Option<PathBuf>,
-) -> eframe::Result {
+/// Opens the explorer window as the explorer flags of `grokflow` ask.
+pub fn run_native(start: ExplorerArgs) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1440.0, 900.0])
             .with_title("grokflow"),
         renderer: eframe::Renderer::Glow,
         // A screenshot run must not read or overwrite the user's saved settings.
-        persist_window: screenshot.is_none(),
+        persist_window: start.screenshot.is_none(),
         ..Default::default()
     };
     eframe::run_native(
         "grokflow",
         options,
-        Box::new(move |cc| Ok(Box::new(ExplorerApp::new(cc, start, view, screenshot)))),
+        Box::new(move |cc| Ok(Box::new(ExplorerApp::new(cc, start)))),
     )
 }

@@ -11,5 +11,8 @@ pub mod form;
 pub mod phase_view;
 pub mod plots;
 pub mod run_data;
+pub mod snapshots;
+pub mod time_cursor;
+pub mod weights;
 pub mod weights_view;
 pub mod worker;

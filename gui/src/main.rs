@@ -8,9 +8,7 @@ use grokflow_cli::Cli;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        let explorer = cli.explorer;
-        let view = explorer.view.map(Into::into);
-        return match grokflow::app::run_native(explorer.preset, view, explorer.screenshot) {
+        return match grokflow::app::run_native(cli.explorer) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: cannot open the explorer window: {e}");

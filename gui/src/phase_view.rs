@@ -6,11 +6,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::thread::{self, JoinHandle};
 
-use egui::{Color32, RichText, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
-use grokflow_cli::palette::outcome_rgb;
+use egui::{Align2, Color32, RichText, Ui};
+use egui_plot::{Line, LineStyle, Plot, PlotPoints, Points};
+use grokflow_cli::number::short;
+use grokflow_cli::palette::{self, outcome_rgb, ramp};
+use grokflow_cli::sweep_figure::{NO_GROK, t_grok_rgb, t_grok_span};
 use grokflow_core::Config;
 use grokflow_core::sweep::{Cell, Grid, Outcome, log_spaced};
+
+use crate::plots::{self, Swatch};
 use serde::{Deserialize, Serialize};
 
 /// The grid the user asks for (persisted).
@@ -23,6 +27,8 @@ pub struct SweepSettings {
     pub lambda: (f64, f64, usize),
     /// Seeds per cell.
     pub seeds: u64,
+    /// What colours the cells.
+    pub color_by: ColorBy,
 }
 
 impl Default for SweepSettings {
@@ -31,6 +37,7 @@ impl Default for SweepSettings {
             alpha: (4.0, 1024.0, 5),
             lambda: (1e-3, 1e-2, 4),
             seeds: 1,
+            color_by: ColorBy::TGrok,
         }
     }
 }
@@ -92,6 +99,11 @@ impl Sweep {
     /// Asks the workers to stop between steps.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// The finished cells, in the order they finished.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
     }
 
     /// Fraction of the grid done.
@@ -196,14 +208,16 @@ pub fn show(ui: &mut Ui, settings: &mut SweepSettings, sweep: Option<&Sweep>) ->
     };
     let height = (ui.available_height() - 10.0).max(150.0);
     ui.columns(2, |columns| {
-        cells_grid(&mut columns[0], sweep, height);
+        if let Some(config) = cells_grid(&mut columns[0], sweep, &mut settings.color_by, height) {
+            action = SweepAction::Open(config);
+        }
         theory_plot(&mut columns[1], sweep, height);
     });
     action
 }
 
 /// What the user asked of the sweep.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum SweepAction {
     /// Nothing.
     None,
@@ -211,32 +225,236 @@ pub enum SweepAction {
     Start,
     /// Cancel the running one.
     Cancel,
+    /// Load this cell's configuration into the form and run it in the curves view.
+    Open(Config),
 }
 
-/// One coloured square per (α, λ) (the first seed), α across, λ up.
-fn cells_grid(ui: &mut Ui, sweep: &Sweep, height: f32) {
-    ui.label("Outcome per (α, λ): α to the right, λ upwards");
+/// What colours the cells of the grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ColorBy {
+    /// The outcome class.
+    #[default]
+    Outcome,
+    /// log10 t_grok on a colour bar (grey where the run never grokked).
+    TGrok,
+}
+
+/// Room for the λ labels left of the grid, the α labels under it, the colour bar right.
+const LEFT: f32 = 64.0;
+const BOTTOM: f32 = 38.0;
+const BAR: f32 = 90.0;
+const TOP: f32 = 18.0;
+
+/// One coloured square per (α, λ) (the first seed), α across and λ up with their values on
+/// the axes; hovering names the cell, clicking returns its configuration.
+fn cells_grid(ui: &mut Ui, sweep: &Sweep, color_by: &mut ColorBy, height: f32) -> Option<Config> {
+    ui.horizontal(|ui| {
+        ui.label("Colour by");
+        ui.selectable_value(color_by, ColorBy::Outcome, "outcome");
+        ui.selectable_value(color_by, ColorBy::TGrok, "log t_grok");
+    });
+    if *color_by == ColorBy::TGrok {
+        plots::legend_row(ui, &[("never grokked", NO_GROK, Swatch::Square)]);
+    }
+    ui.label("Hover a cell for its runs; click it to open it in the curves view.");
+    ui.horizontal(|_| {});
     let (cols, rows) = (sweep.grid.alphas.len(), sweep.grid.lambdas.len());
-    let size = (ui.available_width() / cols.max(1) as f32)
-        .min(height / rows.max(1) as f32)
+    let size = ((ui.available_width() - LEFT - BAR) / cols.max(1) as f32)
+        .min((height - BOTTOM - 30.0) / rows.max(1) as f32)
         .max(8.0);
     let (rect, _) = ui.allocate_exact_size(
-        egui::vec2(size * cols as f32, size * rows as f32),
+        egui::vec2(
+            LEFT + size * cols as f32 + BAR,
+            TOP + size * rows as f32 + BOTTOM,
+        ),
         egui::Sense::hover(),
     );
+    let grid = egui::Rect::from_min_size(
+        rect.min + egui::vec2(LEFT, TOP),
+        egui::vec2(size * cols as f32, size * rows as f32),
+    );
     let painter = ui.painter_at(rect);
+    let text = ui.visuals().text_color();
+    let font = egui::FontId::proportional(11.0);
+    let span = t_grok_span(&sweep.cells);
+    let cell_rect = |a: usize, l: usize| {
+        egui::Rect::from_min_size(
+            egui::pos2(
+                grid.left() + size * a as f32,
+                grid.bottom() - size * (l + 1) as f32,
+            ),
+            egui::vec2(size, size),
+        )
+    };
     for cell in sweep.cells.iter().filter(|c| c.seed_offset == 0) {
-        let x = rect.left() + size * cell.alpha_index as f32;
-        let y = rect.bottom() - size * (cell.lambda_index + 1) as f32;
-        let square =
-            egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(size, size)).shrink(1.0);
-        painter.rect_filled(square, 2.0, color(cell.outcome));
+        let rgb = match color_by {
+            ColorBy::Outcome => outcome_rgb(cell.outcome),
+            ColorBy::TGrok => t_grok_rgb(cell, span),
+        };
+        painter.rect_filled(
+            cell_rect(cell.alpha_index, cell.lambda_index).shrink(1.0),
+            2.0,
+            plots::color(rgb),
+        );
     }
+    // Labels on every k-th row and column, so that they never overlap.
+    let stride = |room: f32| ((room / size).ceil() as usize).max(1);
+    for (a, alpha) in sweep.grid.alphas.iter().enumerate().step_by(stride(44.0)) {
+        let at = egui::pos2(cell_rect(a, 0).center().x, grid.bottom() + 3.0);
+        painter.text(at, Align2::CENTER_TOP, short(*alpha), font.clone(), text);
+    }
+    painter.text(
+        egui::pos2(grid.center().x, grid.bottom() + 20.0),
+        Align2::CENTER_TOP,
+        "α (initialisation scale)",
+        font.clone(),
+        text,
+    );
+    for (l, lambda) in sweep.grid.lambdas.iter().enumerate().step_by(stride(16.0)) {
+        let at = egui::pos2(grid.left() - 4.0, cell_rect(0, l).center().y);
+        painter.text(at, Align2::RIGHT_CENTER, short(*lambda), font.clone(), text);
+    }
+    painter.text(
+        egui::pos2(rect.left(), rect.top()),
+        Align2::LEFT_TOP,
+        "λ (weight decay)",
+        font.clone(),
+        text,
+    );
+    if *color_by == ColorBy::TGrok {
+        colour_bar(&painter, grid, span, &font, text);
+    }
+    // Each cell is its own widget, named by its α and λ (for screen readers and tests).
+    let mut opened = None;
+    for a in 0..cols {
+        for l in 0..rows {
+            let (alpha, lambda) = (sweep.grid.alphas[a], sweep.grid.lambdas[l]);
+            let name = format!("α = {}, λ = {}", short(alpha), short(lambda));
+            let cell = ui.interact(
+                cell_rect(a, l),
+                ui.scope_id().with(("cell", a, l)),
+                egui::Sense::click(),
+            );
+            cell.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+            if !cell.hovered() && !cell.clicked() {
+                continue;
+            }
+            painter.rect_stroke(
+                cell_rect(a, l),
+                2.0,
+                egui::Stroke::new(2.0, text),
+                egui::StrokeKind::Inside,
+            );
+            let runs: Vec<&Cell> = sweep
+                .cells
+                .iter()
+                .filter(|c| c.alpha_index == a && c.lambda_index == l)
+                .collect();
+            if cell.clicked() {
+                opened = runs.first().map(|c| c.config);
+            }
+            let predicted = Config {
+                alpha,
+                lambda,
+                ..sweep.grid.base
+            }
+            .t_predicted()
+            .map_or("—".to_owned(), short);
+            cell.on_hover_ui_at_pointer(|ui| {
+                ui.label(format!("{name}, ln α/λ = {predicted}"));
+                if runs.is_empty() {
+                    ui.label("not run yet");
+                }
+                for c in &runs {
+                    let t = c
+                        .summary
+                        .transitions
+                        .t_grok()
+                        .map_or("never".to_owned(), short);
+                    ui.label(format!(
+                        "seed {}: {}, t_grok {t}",
+                        c.config.seed,
+                        c.outcome.name()
+                    ));
+                }
+                if !runs.is_empty() {
+                    ui.label("click: open this run in the curves view");
+                }
+            });
+        }
+    }
+    opened
+}
+
+/// The t_grok scale right of the grid: the ramp from the earliest t_grok to the latest.
+fn colour_bar(
+    painter: &egui::Painter,
+    grid: egui::Rect,
+    span: Option<(f64, f64)>,
+    font: &egui::FontId,
+    text: Color32,
+) {
+    let bar = egui::Rect::from_min_max(
+        egui::pos2(grid.right() + 12.0, grid.top()),
+        egui::pos2(grid.right() + 28.0, grid.bottom()),
+    );
+    let Some((lo, hi)) = span else {
+        painter.text(
+            bar.left_top(),
+            Align2::LEFT_TOP,
+            "no run\ngrokked",
+            font.clone(),
+            text,
+        );
+        return;
+    };
+    const STEPS: usize = 48;
+    let step = bar.height() / STEPS as f32;
+    for i in 0..STEPS {
+        let s = (i as f64 + 0.5) / STEPS as f64;
+        let y = bar.bottom() - step * (i + 1) as f32;
+        painter.rect_filled(
+            egui::Rect::from_min_size(
+                egui::pos2(bar.left(), y),
+                egui::vec2(bar.width(), step + 0.5),
+            ),
+            0.0,
+            plots::color(ramp(s)),
+        );
+    }
+    for (s, y) in [(0.0, bar.bottom()), (0.5, bar.center().y), (1.0, bar.top())] {
+        let value = 10f64.powf(lo + (hi - lo) * s);
+        painter.text(
+            egui::pos2(bar.right() + 4.0, y),
+            Align2::LEFT_CENTER,
+            short(value),
+            font.clone(),
+            text,
+        );
+    }
+    painter.text(
+        egui::pos2(bar.left(), bar.top() - TOP),
+        Align2::LEFT_TOP,
+        "t_grok",
+        font.clone(),
+        text,
+    );
 }
 
 /// log10 t_grok of every grokking cell against log10(ln α / λ), with the line y = x.
 fn theory_plot(ui: &mut Ui, sweep: &Sweep, height: f32) {
-    ui.label("log10 t_grok against log10(ln α / λ); the line is t_grok = ln α / λ");
+    ui.label("log10 t_grok against log10(ln α / λ)");
+    plots::legend_row(
+        ui,
+        &[
+            (
+                "t_grok = ln α / λ",
+                palette::PREDICTED,
+                Swatch::Line(LineStyle::Solid),
+            ),
+            ("grokking runs", outcome_rgb(Outcome::Grok), Swatch::Marker),
+        ],
+    );
     let points: Vec<[f64; 2]> = sweep
         .cells
         .iter()
@@ -252,20 +470,20 @@ fn theory_plot(ui: &mut Ui, sweep: &Sweep, height: f32) {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
-    Plot::new("theory")
-        .height(height - 20.0)
-        .legend(Legend::default())
-        .show(ui, |plot| {
-            if lo.is_finite() {
-                plot.line(Line::new(
+    Plot::new("theory").height(height - 20.0).show(ui, |plot| {
+        if lo.is_finite() {
+            plot.line(
+                Line::new(
                     "t_grok = ln α / λ",
                     PlotPoints::from(vec![[lo, lo], [hi, hi]]),
-                ));
-            }
-            plot.points(
-                Points::new("grokking runs", PlotPoints::from(points))
-                    .radius(4.0)
-                    .color(color(Outcome::Grok)),
+                )
+                .color(plots::color(palette::PREDICTED)),
             );
-        });
+        }
+        plot.points(
+            Points::new("grokking runs", PlotPoints::from(points))
+                .radius(4.0)
+                .color(color(Outcome::Grok)),
+        );
+    });
 }

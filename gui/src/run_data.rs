@@ -1,9 +1,10 @@
 //! What the explorer knows about one run: its settings and everything the worker reported.
 
-use egui::Color32;
 use grokflow_core::{Config, Metrics, Precision, Status, Transitions};
 
-use crate::worker::{Update, Weights};
+use crate::snapshots::Snapshots;
+use crate::weights::Reference;
+use crate::worker::Update;
 
 /// Records kept per run. The grid allows up to 1000 points per decade over 300 decades;
 /// past this many the explorer keeps every other record (the curves on a log-time axis look
@@ -15,8 +16,9 @@ pub const MAX_RECORDS: usize = 4096;
 pub struct RunData {
     /// Legend entry.
     pub label: String,
-    /// Colour of its curves.
-    pub color: Color32,
+    /// How its curves are drawn: 0 for the live run (solid), `k ≥ 1` for a pinned run
+    /// (the k-th dash pattern); every run draws a quantity in the quantity's colour.
+    pub style: usize,
     /// What was run.
     pub config: Config,
     /// In which format.
@@ -30,8 +32,10 @@ pub struct RunData {
     pub status: Status,
     /// Integrator steps so far.
     pub steps: u64,
-    /// The latest parameter snapshot.
-    pub weights: Option<Weights>,
+    /// Parameter snapshots on the log-time grid (bounded, see [`Snapshots`]).
+    pub snapshots: Snapshots,
+    /// What the snapshots are compared with.
+    pub reference: Option<Reference>,
     /// What the worker is doing when it is not stepping.
     pub note: Option<String>,
     /// Paused by the user.
@@ -42,17 +46,18 @@ pub struct RunData {
 
 impl RunData {
     /// A run about to start.
-    pub fn new(config: Config, precision: Precision, color: Color32) -> Self {
+    pub fn new(config: Config, precision: Precision) -> Self {
         Self {
             label: label(&config, precision),
-            color,
+            style: 0,
             config,
             precision,
             records: Vec::new(),
             transitions: Transitions::default(),
             status: Status::Running,
             steps: 0,
-            weights: None,
+            snapshots: Snapshots::default(),
+            reference: None,
             note: None,
             paused: false,
             error: None,
@@ -76,9 +81,18 @@ impl RunData {
             self.transitions = update.transitions;
             self.steps = update.steps;
         }
-        if update.weights.is_some() {
-            self.weights = update.weights;
+        for snapshot in update.snapshots {
+            self.snapshots.push(snapshot);
         }
+        if update.reference.is_some() {
+            self.reference = update.reference;
+        }
+    }
+
+    /// The first and the last `log10 t` on record (None before the first step).
+    pub fn span(&self) -> Option<(f64, f64)> {
+        let first = self.records.iter().find_map(|m| m.log10_t)?;
+        Some((first, self.log10_t()?))
     }
 
     /// `log10` of the current time (None before the first step).
@@ -127,7 +141,7 @@ mod tests {
 
     #[test]
     fn records_stay_bounded_keep_both_ends_and_stay_in_time_order() {
-        let mut run = RunData::new(Config::default(), Precision::F32, Color32::WHITE);
+        let mut run = RunData::new(Config::default(), Precision::F32);
         let total = 100 * MAX_RECORDS;
         for chunk in 0..total / 100 {
             run.apply(Update {
@@ -135,7 +149,8 @@ mod tests {
                 status: Status::Running,
                 transitions: Transitions::default(),
                 steps: 0,
-                weights: None,
+                snapshots: Vec::new(),
+                reference: None,
                 note: None,
                 error: None,
             });

@@ -10,16 +10,15 @@ use std::time::{Duration, Instant};
 
 use grokflow_core::experiment::{Experiment, ExperimentError};
 use grokflow_core::{
-    Config, Metrics, Network, Precision, Scalar, Simulation, Status, Transitions, WithScalar,
-    reference,
+    Config, Metrics, Precision, Scalar, Status, Transitions, WithScalar, reference,
 };
+use rustfft::FftPlanner;
+
+use crate::snapshots::{SNAPSHOTS_PER_DECADE, Snapshot};
+use crate::weights::{Reference, snapshot};
 
 /// Longest stretch of stepping between two updates (keeps pause and stop prompt).
 const SLICE: Duration = Duration::from_millis(25);
-/// How often the parameter snapshot is refreshed.
-const WEIGHTS_EVERY: Duration = Duration::from_millis(150);
-/// Most stems in the weight view of a large diagonal net.
-pub const MAX_STEMS: usize = 2000;
 
 /// What the UI asks of the running simulation.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -34,36 +33,6 @@ pub enum Control {
     Stop,
 }
 
-/// A snapshot of the parameters, in the form each model is best looked at.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Weights {
-    /// Effective weights `w` of a diagonal net as (index, value) stems, with `w*`.
-    Stems {
-        /// `(j, w_j)`, all of them or the largest and an even sample when `d` is large.
-        points: Vec<[f64; 2]>,
-        /// `(j, w*_j)` for the same indices.
-        truth: Vec<[f64; 2]>,
-    },
-    /// The predicted matrix `W` and the ground truth `X*` (row-major `d × d`).
-    Matrix {
-        /// Matrix size.
-        d: usize,
-        /// `W = UUᵀ − VVᵀ`.
-        w: Vec<f64>,
-        /// `X*`.
-        truth: Vec<f64>,
-    },
-    /// The MLP's first layer: one row per input unit (`2p`), one column per hidden unit.
-    Layer {
-        /// Rows (inputs).
-        rows: usize,
-        /// Columns (hidden units).
-        cols: usize,
-        /// Row-major values.
-        values: Vec<f64>,
-    },
-}
-
 /// What happened since the last update.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
@@ -75,8 +44,11 @@ pub struct Update {
     pub transitions: Transitions,
     /// Integrator steps so far.
     pub steps: u64,
-    /// A fresh parameter snapshot, if one was taken.
-    pub weights: Option<Weights>,
+    /// Parameter snapshots taken at this update's records (on the log-time grid, at most
+    /// [`SNAPSHOTS_PER_DECADE`] per decade), at the end of the run and after a single step.
+    pub snapshots: Vec<Snapshot>,
+    /// What the snapshots are compared with, in the first update of a run.
+    pub reference: Option<Reference>,
     /// What the worker is busy with when not stepping (e.g. solving the references).
     pub note: Option<String>,
     /// Set when the run could not start.
@@ -166,7 +138,8 @@ fn note(text: &str, status: Status) -> Update {
         status,
         transitions: Transitions::default(),
         steps: 0,
-        weights: None,
+        snapshots: Vec::new(),
+        reference: None,
         note: Some(text.to_owned()),
         error: None,
     }
@@ -211,17 +184,13 @@ fn work<S: Scalar>(
         // Infeasible problems just run without the cosines.
         let _ = experiment.compute_references();
     }
-    let truth: Vec<f64> = experiment
-        .data()
-        .teacher
-        .iter()
-        .map(|&v| f64::from(v))
-        .collect();
+    let mut reference = Some(Reference::of(&experiment));
+    let mut planner = FftPlanner::new();
     let mut sim = match experiment.simulation() {
         Ok(sim) => sim,
         Err(e) => return refuse(e.to_string()),
     };
-    let mut last_weights: Option<Instant> = None;
+    let mut last_snapshot: Option<f64> = None;
     let mut records_sent = 0u64;
     let started = Instant::now();
     loop {
@@ -251,33 +220,45 @@ fn work<S: Scalar>(
             }
         }
         let mut records = Vec::new();
+        let mut snapshots = Vec::new();
         let slice_end = Instant::now() + SLICE;
         loop {
+            let before = records.len();
             sim.step(&mut |m: &Metrics| {
                 records.push(*m);
                 ControlFlow::Continue(())
             });
+            // Right after a record the parameters are at its grid time.
+            let recorded = records.len() > before;
+            let terminal = sim.status().is_terminal();
+            // The time the parameters are at: t = 0 before the first step.
+            let now = if sim.steps() == 0 {
+                f64::NEG_INFINITY
+            } else {
+                sim.log10_t()
+            };
+            let due = last_snapshot.is_none_or(|last| now >= last + 1.0 / SNAPSHOTS_PER_DECADE);
+            if single_step || terminal || (recorded && due) {
+                last_snapshot = Some(now);
+                snapshots.push(Snapshot {
+                    log10_t: now,
+                    weights: snapshot(&sim, &mut planner),
+                });
+            }
             let paced_out = pace.is_some() && !records.is_empty();
-            if single_step || paced_out || sim.status().is_terminal() || Instant::now() >= slice_end
-            {
+            if single_step || paced_out || terminal || Instant::now() >= slice_end {
                 break;
             }
         }
         records_sent += records.len() as u64;
         let terminal = sim.status().is_terminal();
-        let weights =
-            (single_step || terminal || last_weights.is_none_or(|t| t.elapsed() >= WEIGHTS_EVERY))
-                .then(|| {
-                    last_weights = Some(Instant::now());
-                    snapshot(&sim, &truth)
-                })
-                .flatten();
         let update = Update {
             records,
             status: sim.status(),
             transitions: sim.transitions(),
             steps: sim.steps(),
-            weights,
+            snapshots,
+            reference: reference.take(),
             note: None,
             error: None,
         };
@@ -294,77 +275,9 @@ fn work<S: Scalar>(
     }
 }
 
-/// The parameters as the weight view shows them.
-fn snapshot<S: Scalar>(sim: &Simulation<'_, S>, truth: &[f64]) -> Option<Weights> {
-    let config = sim.config();
-    match sim.network() {
-        Network::Diagonal(_) => {
-            let mut w = vec![S::ZERO; config.d];
-            sim.effective_weights(&mut w);
-            let w: Vec<f64> = w.iter().map(|v| v.to_f64()).collect();
-            let indices = stem_indices(&w, MAX_STEMS);
-            Some(Weights::Stems {
-                points: indices.iter().map(|&j| [j as f64, w[j]]).collect(),
-                truth: indices
-                    .iter()
-                    .map(|&j| [j as f64, truth.get(j).copied().unwrap_or(0.0)])
-                    .collect(),
-            })
-        }
-        Network::Factorization(mf) => {
-            let mut w = vec![S::ZERO; config.d * config.d];
-            mf.matrix(sim.params(), &mut w);
-            Some(Weights::Matrix {
-                d: config.d,
-                w: w.iter().map(|v| v.to_f64()).collect(),
-                truth: truth.to_vec(),
-            })
-        }
-        Network::Mlp(_) => {
-            let rows = 2 * config.d;
-            let cols = config.width;
-            let values = sim
-                .params()
-                .iter()
-                .take(rows * cols)
-                .map(|v| v.to_f64())
-                .collect();
-            Some(Weights::Layer { rows, cols, values })
-        }
-    }
-}
-
-/// All indices when `w` is short, else the `max/2` largest |w_j| and an even sample of the
-/// rest (so both the sparse support and the bulk are visible), sorted.
-pub fn stem_indices(w: &[f64], max: usize) -> Vec<usize> {
-    if w.len() <= max {
-        return (0..w.len()).collect();
-    }
-    let mut by_size: Vec<usize> = (0..w.len()).collect();
-    by_size.sort_unstable_by(|&a, &b| w[b].abs().total_cmp(&w[a].abs()));
-    let mut chosen: Vec<usize> = by_size[..max / 2].to_vec();
-    let stride = w.len().div_ceil(max / 2);
-    chosen.extend((0..w.len()).step_by(stride.max(1)));
-    chosen.sort_unstable();
-    chosen.dedup();
-    chosen
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stems_keep_the_largest_weights() {
-        let mut w = vec![0.001; 10_000];
-        w[1234] = 5.0;
-        w[9876] = -3.0;
-        let idx = stem_indices(&w, 100);
-        assert!(idx.len() <= 100);
-        assert!(idx.contains(&1234) && idx.contains(&9876));
-        assert!(idx.windows(2).all(|p| p[0] < p[1]));
-        assert_eq!(stem_indices(&w[..50], 100).len(), 50);
-    }
 
     #[test]
     fn a_run_reports_records_and_finishes() {

@@ -4,9 +4,11 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use grokflow::app::ExplorerApp;
 use grokflow::form::Form;
+use grokflow::weights::Weights;
+use grokflow_cli::ExplorerArgs;
 use grokflow_core::{Config, Precision, Status};
 
 /// A run small enough to finish in well under a second.
@@ -23,7 +25,7 @@ fn small() -> Config {
 fn harness() -> Harness<'static, ExplorerApp> {
     let mut harness = Harness::builder()
         .with_size([1440.0, 900.0])
-        .build_eframe(|cc| ExplorerApp::new(cc, None, None, None));
+        .build_eframe(|cc| ExplorerApp::new(cc, ExplorerArgs::default()));
     harness.state_mut().state.form = Form::from_config(&small(), Precision::F32, "custom");
     harness.run_steps(2);
     harness
@@ -197,6 +199,7 @@ fn the_phase_diagram_runs_a_grid_and_can_be_cancelled() {
         alpha: (2.0, 32.0, 2),
         lambda: (1e-2, 3e-2, 2),
         seeds: 1,
+        ..Default::default()
     };
     harness
         .get_by_role_and_label(Role::Button, "Phase diagram")
@@ -211,6 +214,28 @@ fn the_phase_diagram_runs_a_grid_and_can_be_cancelled() {
         harness.step();
         std::thread::sleep(Duration::from_millis(10));
     }
+    // Clicking a cell runs its configuration in the curves view, and the run is the
+    // sweep's run: the same configuration gives the same bits.
+    harness.get_by_label("α = 32, λ = 0.03").click();
+    harness.run_steps(2);
+    wait_for(&mut harness, |app| {
+        app.live_run().is_some_and(|r| r.status == Status::Finished)
+    });
+    let run = harness.state().live_run().expect("the cell's run");
+    assert_eq!(run.config.alpha, 32.0);
+    assert_eq!(harness.state().state.view, grokflow::app::View::Curves);
+    let cell = harness
+        .state()
+        .sweep_cells()
+        .iter()
+        .find(|c| c.alpha_index == 1 && c.lambda_index == 1)
+        .expect("cell");
+    assert_eq!(run.config, cell.config);
+    assert_eq!(run.transitions, cell.summary.transitions);
+    harness
+        .get_by_role_and_label(Role::Button, "Phase diagram")
+        .click();
+    harness.run_steps(2);
     // A large grid is cancelled long before it finishes.
     harness.state_mut().state.sweep.alpha.2 = 32;
     harness.state_mut().state.sweep.lambda.2 = 32;
@@ -256,7 +281,7 @@ fn every_model_draws_its_curves_and_weights() {
         harness.get_by_role_and_label(Role::Button, "Run").click();
         wait_for(&mut harness, |app| {
             app.live_run()
-                .is_some_and(|r| r.status == Status::Finished && r.weights.is_some())
+                .is_some_and(|r| r.status == Status::Finished && r.snapshots.len() >= 2)
         });
         harness
             .get_by_role_and_label(Role::Button, "Weights")
@@ -283,4 +308,60 @@ fn csv_export_writes_every_record() {
     let text = std::fs::read_to_string(format!("{base}.csv")).expect("exported csv");
     assert_eq!(text.lines().count(), 1 + 82);
     assert!(text.starts_with("t,step,train_loss"));
+}
+
+/// Time travel: the run keeps parameter snapshots from t = 0 to its end, and Play sweeps
+/// the weights view through them in time order. At t = 0 the diagonal net's effective
+/// weights are exactly zero (u = v at initialisation, so u^L − v^L = 0); at the end they are
+/// not.
+#[test]
+fn play_shows_the_weights_from_t_0_to_the_end() {
+    let mut harness = harness();
+    harness.get_by_role_and_label(Role::Button, "Run").click();
+    wait_for(&mut harness, |app| {
+        app.live_run().is_some_and(|r| r.status == Status::Finished)
+    });
+    let run = harness.state().live_run().expect("live run");
+    let snapshots: Vec<_> = run.snapshots.iter().collect();
+    // t = 0, then up to 32 per decade over four decades (0.01 to 100) on the 20-per-decade
+    // record grid: every record is a snapshot.
+    assert_eq!(snapshots.len(), run.records.len());
+    let stems = |w: &Weights| match w {
+        Weights::Stems { points, .. } => points.iter().map(|p| p[1].abs()).fold(0.0, f64::max),
+        _ => panic!("a diagonal net shows stems"),
+    };
+    assert_eq!(snapshots[0].log10_t, f64::NEG_INFINITY);
+    assert_eq!(stems(&snapshots[0].weights), 0.0);
+    assert!(stems(&snapshots[snapshots.len() - 1].weights) > 0.0);
+
+    harness
+        .get_by_role_and_label(Role::Button, "Weights")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Play").click();
+    // One frame takes the click, the next shows the playing state.
+    harness.run_steps(2);
+    let mut shown = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while harness
+        .query_by_role_and_label(Role::Button, "Stop playback")
+        .is_some()
+    {
+        assert!(Instant::now() < deadline, "playback did not end");
+        let label = harness
+            .query_by_label_contains("Parameters at t = ")
+            .and_then(|n| n.accesskit_node().value())
+            .expect("the weights view names its time");
+        let t: String = label["Parameters at t = ".len()..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        shown.push(t.parse::<f64>().expect("a time"));
+        harness.step();
+    }
+    assert_eq!(shown.first(), Some(&0.0));
+    assert!(shown.windows(2).all(|w| w[0] <= w[1]), "{shown:?}");
+    assert!(shown.last().is_some_and(|&t| t > 50.0), "{shown:?}");
+    // After the playback the view follows the run again.
+    harness.get_by_label_contains("latest: t = 100");
 }

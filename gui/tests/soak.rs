@@ -14,6 +14,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use grokflow::app::{ExplorerApp, MAX_PINNED};
 use grokflow::form::Form;
 use grokflow::run_data::MAX_RECORDS;
+use grokflow_cli::ExplorerArgs;
 use grokflow_core::{Config, Precision, Rng, Stream};
 
 /// The longest a frame may take before the window counts as frozen. Not a performance
@@ -52,7 +53,7 @@ fn random_actions_keep_the_explorer_responsive_and_bounded() {
     };
     let mut harness = Harness::builder()
         .with_size([1440.0, 900.0])
-        .build_eframe(|cc| ExplorerApp::new(cc, None, None, None));
+        .build_eframe(|cc| ExplorerApp::new(cc, ExplorerArgs::default()));
     harness.state_mut().state.form = Form::from_config(&config, Precision::F32, "custom");
     harness.run_steps(2);
     let mut rng = Rng::new(2024, Stream::Train);

@@ -42,6 +42,22 @@ impl MatrixFactorization {
             }
         }
     }
+
+    /// The singular values of `W`, largest first, into `out` (`d` of them; `scratch` holds
+    /// `W` while it is diagonalised and needs `d²` entries). `W` is symmetric, so they are
+    /// its absolute eigenvalues. Slices of the wrong length leave `out` untouched.
+    pub fn singular_values<S: Scalar>(&self, params: &[S], scratch: &mut [S], out: &mut [f64]) {
+        let d = self.d;
+        let (Some(w), Some(out)) = (scratch.get_mut(..d * d), out.get_mut(..d)) else {
+            return;
+        };
+        self.matrix(params, w);
+        eigen::diagonalise(w, d);
+        for (i, sigma) in out.iter_mut().enumerate() {
+            *sigma = eigen::diagonal(w, d, i).to_f64().abs();
+        }
+        out.sort_unstable_by(|a, b| b.total_cmp(a));
+    }
 }
 
 /// Row `i` of a `d`-column row-major matrix (empty out of range).
@@ -203,5 +219,8 @@ mod tests {
         let s = net.structure(&params, &teacher, &mut scratch);
         assert_eq!(s.nuclear_norm, Some(14.0));
         assert_eq!(s.singular_values, Some([9.0, 4.0, 1.0]));
+        let mut all = [-1.0; 4];
+        net.singular_values(&params, &mut scratch, &mut all);
+        assert_eq!(all, [9.0, 4.0, 1.0, 0.0]);
     }
 }
