@@ -24,6 +24,18 @@ pub fn short(v: f64) -> String {
     format!("{mantissa}e{exponent}")
 }
 
+/// A memory size: "12.5 GB", "300 MB", "44 kB".
+pub fn bytes(bytes: usize) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.0} MB", b / 1e6)
+    } else {
+        format!("{:.0} kB", b / 1e3)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,9 @@
 //! Progress of a headless run on stderr: a bar on a terminal, a line per decade of `t`
-//! otherwise (so logs of long batch runs still show where they are).
+//! otherwise (so logs of long batch runs still show where they are), and in both a sign of
+//! life at least every [`HEARTBEAT`] on large runs whose records are far apart.
 
 use std::io::IsTerminal;
+use std::time::{Duration, Instant};
 
 use grokflow_core::{LogGrid, Metrics};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,27 +21,42 @@ pub fn terminal_bar(len: u64, template: &str) -> Option<ProgressBar> {
     })
 }
 
+/// Longest silence between two progress lines when not on a terminal.
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
+
 /// Progress reporter driven by metrics records.
 pub struct Progress {
     bar: Option<ProgressBar>,
     next_decade: f64,
+    started: Instant,
+    last_line: Instant,
+    records: u64,
+    total: u64,
 }
 
 impl Progress {
     /// Reports against the grid of the run (`grid.last_index() + 1` records in all).
     pub fn new(grid: &LogGrid) -> Self {
-        let bar = terminal_bar(
-            u64::from(grid.last_index()) + 1,
-            "{elapsed_precise} [{bar:30}] {msg}",
-        );
+        let total = u64::from(grid.last_index()) + 1;
+        let bar = terminal_bar(total, "{elapsed_precise} [{bar:30}] {msg}");
+        if let Some(bar) = &bar {
+            // The clock keeps moving while one long step runs.
+            bar.enable_steady_tick(Duration::from_secs(1));
+        }
+        let now = Instant::now();
         Self {
             bar,
             next_decade: LogGrid::T_MIN,
+            started: now,
+            last_line: now,
+            records: 0,
+            total,
         }
     }
 
     /// One record arrived.
     pub fn record(&mut self, m: &Metrics) {
+        self.records += 1;
         let acc = m.test_acc.map_or_else(
             || format!("test loss {:.3e}", m.test_loss),
             |a| format!("test acc {a:.3}"),
@@ -50,8 +67,14 @@ impl Progress {
                 bar.inc(1);
                 bar.set_message(line);
             }
-            None if m.t >= self.next_decade => {
-                eprintln!("{line}");
+            None if m.t >= self.next_decade || self.last_line.elapsed() >= HEARTBEAT => {
+                eprintln!(
+                    "{line}  [record {} of {}, {:.0} s]",
+                    self.records,
+                    self.total,
+                    self.started.elapsed().as_secs_f64()
+                );
+                self.last_line = Instant::now();
                 while self.next_decade <= m.t {
                     self.next_decade *= 10.0;
                 }

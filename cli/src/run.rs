@@ -2,18 +2,23 @@
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use grokflow_core::experiment::{Experiment, ExperimentError, Summary};
 use grokflow_core::file_data::DataFile;
 use grokflow_core::reference::{self, ReferenceError};
-use grokflow_core::{DecayWarning, LogGrid, Loss, Metrics, Scalar, WithScalar};
+use grokflow_core::{DecayWarning, Layout, LogGrid, Loss, Metrics, Scalar, WithScalar};
 
 use crate::args::{RunArgs, flag_error};
 use crate::figure;
+use crate::number;
 use crate::progress::Progress;
 use crate::run_figure::RunFigure;
 use crate::summary;
 use crate::trajectory_csv::TrajectoryCsv;
+
+/// Buffers from this size on are announced before they are allocated.
+const LARGE_BYTES: usize = 256 << 20;
 
 /// Runs `args` to the end (or until `stop` is set) and prints the summary on stdout.
 pub fn run(args: &RunArgs, stop: &AtomicBool) -> Result<Summary, String> {
@@ -49,7 +54,26 @@ fn experiment<S: Scalar>(args: &RunArgs) -> Result<Experiment<S>, String> {
         other => other.to_string(),
     };
     let Some(path) = &args.data else {
-        return Experiment::new(&args.config()?).map_err(message);
+        let config = args.config()?;
+        let layout = Layout::of(&config).map_err(|e| flag_error(&e))?;
+        let bytes = layout.bytes::<S>();
+        // Large data sets take a while to allocate and draw: say so before the wait.
+        let large = bytes >= LARGE_BYTES;
+        if large {
+            eprintln!(
+                "preparing {} of data and buffers (d = {}, n = {}, n_test = {})…",
+                number::bytes(bytes),
+                config.d,
+                config.n,
+                config.n_test
+            );
+        }
+        let started = Instant::now();
+        let experiment = Experiment::new(&config).map_err(message)?;
+        if large {
+            eprintln!("data ready in {:.1} s", started.elapsed().as_secs_f64());
+        }
+        return Ok(experiment);
     };
     let train = DataFile::load(path).map_err(|e| format!("--data: {e}"))?;
     let test = match &args.test_data {

@@ -68,7 +68,11 @@ impl TimeCursor {
             return;
         };
         ui.horizontal(|ui| {
-            let label = if self.playing { "Stop playback" } else { "Play" };
+            let label = if self.playing {
+                "Stop playback"
+            } else {
+                "Play"
+            };
             if ui
                 .button(label)
                 .on_hover_text("Animate the run from t = 0 to its end (curves and weights)")

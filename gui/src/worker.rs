@@ -8,9 +8,10 @@ use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use grokflow_cli::number;
 use grokflow_core::experiment::{Experiment, ExperimentError};
 use grokflow_core::{
-    Config, Metrics, Precision, Scalar, Status, Transitions, WithScalar, reference,
+    Config, Layout, Metrics, Precision, Scalar, Status, Transitions, WithScalar, reference,
 };
 use rustfft::FftPlanner;
 
@@ -174,6 +175,13 @@ fn work<S: Scalar>(
             ..note("", Status::Finished)
         });
     };
+    if let Ok(layout) = Layout::of(&config.with_derived_sizes()) {
+        let text = format!(
+            "preparing {} of data and buffers…",
+            number::bytes(layout.bytes::<S>())
+        );
+        channel.send(note(&text, Status::Running));
+    }
     let mut experiment = match Experiment::<S>::new(config) {
         Ok(e) => e,
         Err(ExperimentError::Config(c)) => return refuse(c.to_string()),

@@ -45,6 +45,14 @@ impl Layout {
         }
     }
 
+    /// Bytes of the three buffers when the working memory holds `S` (saturating).
+    pub const fn bytes<S: Scalar>(&self) -> usize {
+        self.words
+            .saturating_mul(8)
+            .saturating_add(self.reals.saturating_mul(4))
+            .saturating_add(self.work.saturating_mul(core::mem::size_of::<S>()))
+    }
+
     /// The layout a validated configuration needs.
     pub fn of(config: &Config) -> Result<Self, ConfigError> {
         config.validate()?;
