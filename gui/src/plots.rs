@@ -273,12 +273,25 @@ fn panel_plot(
     cursor: Option<f64>,
 ) {
     let log_y = panel.log_y;
+    // The markers are named in a band above the data; computed from the data (not from the
+    // plot's bounds, which the names would then push up frame after frame).
+    let (lo, hi) = runs
+        .iter()
+        .flat_map(|r| panel.series.iter().flat_map(|s| points(r, s, log_y)))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p[1]), hi.max(p[1]))
+        });
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let band_top = hi + 0.35 * span;
     let mut plot = Plot::new(panel.title)
         .height(height)
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
         .x_axis_formatter(power_of_ten)
         .label_formatter(move |position| hover_text(position, log_y));
+    if band_top.is_finite() {
+        plot = plot.include_y(band_top);
+    }
     if log_y {
         plot = plot.y_axis_formatter(power_of_ten);
     }
@@ -307,8 +320,10 @@ fn panel_plot(
                 reference_decay(plot, run);
             }
         }
-        if let Some(run) = runs.first() {
-            markers(plot, run);
+        if let Some(run) = runs.first()
+            && band_top.is_finite()
+        {
+            markers(plot, run, band_top, 0.08 * span);
         }
         if let Some(x) = cursor {
             plot.vline(
@@ -363,9 +378,9 @@ fn reference_decay(plot: &mut PlotUi<'_>, run: &RunData) {
     );
 }
 
-/// Vertical markers at ln α / λ and the detected transitions, each named at the top of the
-/// plot beside its line (one text row per marker, so close ones stay legible).
-fn markers(plot: &mut PlotUi<'_>, run: &RunData) {
+/// Vertical markers at ln α / λ and the detected transitions, each named beside its line
+/// from `top` down, one text row of `row_height` per marker so close ones stay legible.
+fn markers(plot: &mut PlotUi<'_>, run: &RunData, top: f64, row_height: f64) {
     let t = run.transitions;
     let marks = [
         (
@@ -378,7 +393,6 @@ fn markers(plot: &mut PlotUi<'_>, run: &RunData) {
         ("t_drop", t.log10_t_drop, palette::DROP),
     ];
     let bounds = plot.plot_bounds();
-    let (top, height) = (bounds.max()[1], bounds.height());
     // Names right of their line, or left of it in the last quarter of the visible axis.
     let right_quarter = bounds.max()[0] - 0.25 * bounds.width();
     let mut row = 0.0;
@@ -405,7 +419,7 @@ fn markers(plot: &mut PlotUi<'_>, run: &RunData) {
         plot.text(
             Text::new(
                 name,
-                [x, top - row * 0.08 * height].into(),
+                [x, top - row * row_height].into(),
                 RichText::new(text).small(),
             )
             .color(color(rgb))
