@@ -9,15 +9,16 @@ use std::time::{Duration, Instant};
 use divan::Bencher;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use grokflow::app::{ExplorerApp, View};
+use grokflow::app::ExplorerApp;
 use grokflow::form::Form;
+use grokflow_cli::{ExplorerArgs, StartView};
 use grokflow_core::{Config, Precision};
 
 fn main() {
     divan::main();
 }
 
-fn running(view: View) -> Harness<'static, ExplorerApp> {
+fn running(view: StartView) -> Harness<'static, ExplorerApp> {
     let config = Config {
         d: 10_000,
         n: 256,
@@ -27,7 +28,15 @@ fn running(view: View) -> Harness<'static, ExplorerApp> {
     };
     let mut harness = Harness::builder()
         .with_size([1440.0, 900.0])
-        .build_eframe(|cc| ExplorerApp::new(cc, None, Some(view), None));
+        .build_eframe(|cc| {
+            ExplorerApp::new(
+                cc,
+                ExplorerArgs {
+                    view: Some(view),
+                    ..ExplorerArgs::default()
+                },
+            )
+        });
     harness.state_mut().state.form = Form::from_config(&config, Precision::F32, "custom");
     harness.run_steps(2);
     harness
@@ -50,13 +59,13 @@ fn running(view: View) -> Harness<'static, ExplorerApp> {
 /// One frame of the curves view with a live d = 10⁴ run.
 #[divan::bench(sample_count = 50)]
 fn curves_frame(bencher: Bencher) {
-    let mut harness = running(View::Curves);
+    let mut harness = running(StartView::Curves);
     bencher.bench_local(|| harness.step());
 }
 
 /// One frame of the weights view (2000 stems) with a live d = 10⁴ run.
 #[divan::bench(sample_count = 50)]
 fn weights_frame(bencher: Bencher) {
-    let mut harness = running(View::Weights);
+    let mut harness = running(StartView::Weights);
     bencher.bench_local(|| harness.step());
 }

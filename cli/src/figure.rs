@@ -98,6 +98,23 @@ fn register_font() {
     });
 }
 
+/// Paints `root` white, writes `title` across the top and the legend row `keys` under it,
+/// and returns the area left for the plots.
+pub fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    keys: &[Key<'_>],
+) -> Result<DrawingArea<DB, Shift>, String> {
+    root.fill(&WHITE).map_err(drawing_error)?;
+    let (title_area, rest) = root.split_vertically(44);
+    let (legend, rest) = rest.split_vertically(36);
+    title_area
+        .titled(title, (FONT, 22))
+        .map_err(drawing_error)?;
+    legend_row(&legend, keys)?;
+    Ok(rest)
+}
+
 /// An RGB triple as a `plotters` colour.
 pub fn rgb([r, g, b]: [u8; 3]) -> RGBColor {
     RGBColor(r, g, b)

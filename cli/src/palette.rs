@@ -20,7 +20,7 @@ pub const RICH: [u8; 3] = [214, 39, 40];
 /// The singular values σ₁, σ₂, σ₃ of W.
 pub const SINGULAR: [[u8; 3]; 3] = [[188, 189, 34], [140, 86, 75], [227, 119, 194]];
 /// ‖w‖₁ of a diagonal net.
-pub const L1: [u8; 3] = [227, 119, 194];
+pub const L1: [u8; 3] = [255, 152, 150];
 /// The predicted transition ln α / λ.
 pub const PREDICTED: [u8; 3] = [127, 127, 127];
 /// t_drop, where a misgrokking run loses its test accuracy.
@@ -60,7 +60,7 @@ mod tests {
         let panels: [&[[u8; 3]]; 4] = [
             &[TRAIN, TEST],
             &[KERNEL, RICH],
-            &[SINGULAR[0], SINGULAR[1], SINGULAR[2]],
+            &[SINGULAR[0], SINGULAR[1], SINGULAR[2], L1],
             &[TRAIN, TEST, PREDICTED, DROP],
         ];
         for panel in panels {

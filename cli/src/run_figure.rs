@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::figure::{FONT, Figure, Key, Mark, drawing_error, legend_row, rgb};
+use crate::figure::{FONT, Figure, Key, Mark, drawing_error, header, rgb};
 use crate::number::short;
 use crate::palette::{DROP, NORM, PREDICTED, TEST, TRAIN};
 
@@ -100,12 +100,6 @@ impl Figure for RunFigure<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        root.fill(&WHITE).map_err(drawing_error)?;
-        let (title, rest) = root.split_vertically(44);
-        let (legend, rest) = rest.split_vertically(36);
-        title
-            .titled(&self.title(), (FONT, 22))
-            .map_err(drawing_error)?;
         let top_curves: Vec<Curve> = if self.classifies() {
             vec![
                 Curve {
@@ -156,7 +150,7 @@ impl Figure for RunFigure<'_> {
             });
         }
         let markers = self.markers();
-        legend_row(&legend, &keys)?;
+        let rest = header(root, &self.title(), &keys)?;
         let (upper, lower) = rest.split_vertically(rest.dim_in_pixel().1 / 2);
         let x = self.x_range();
         let classifies = self.classifies();

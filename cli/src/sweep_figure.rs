@@ -6,7 +6,7 @@ use grokflow_core::sweep::{Cell, Grid, Outcome};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::figure::{FONT, Figure, Key, Mark, drawing_error, legend_row, rgb};
+use crate::figure::{FONT, Figure, Key, Mark, drawing_error, header, rgb};
 use crate::number::short;
 use crate::palette::{outcome_rgb, ramp};
 
@@ -52,26 +52,6 @@ impl Figure for SweepFigure<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        root.fill(&WHITE).map_err(drawing_error)?;
-        let (title, rest) = root.split_vertically(44);
-        let (legend, rest) = rest.split_vertically(36);
-        let g = self.grid;
-        title
-            .titled(
-                &format!(
-                    "{}: {} α × {} λ, {}, t ≤ {}",
-                    self.preset,
-                    g.alphas.len(),
-                    g.lambdas.len(),
-                    match g.seeds {
-                        1 => format!("seed {}", g.base.seed),
-                        k => format!("seeds {}–{}", g.base.seed, g.base.seed + k - 1),
-                    },
-                    short(g.base.t_max)
-                ),
-                (FONT, 22),
-            )
-            .map_err(drawing_error)?;
         let mut keys: Vec<Key<'_>> = Outcome::ALL
             .iter()
             .map(|o| Key {
@@ -85,7 +65,19 @@ impl Figure for SweepFigure<'_> {
             color: NO_GROK,
             mark: Mark::Square,
         });
-        legend_row(&legend, &keys)?;
+        let g = self.grid;
+        let title = format!(
+            "{}: {} α × {} λ, {}, t ≤ {}",
+            self.preset,
+            g.alphas.len(),
+            g.lambdas.len(),
+            match g.seeds {
+                1 => format!("seed {}", g.base.seed),
+                k => format!("seeds {}–{}", g.base.seed, g.base.seed + k - 1),
+            },
+            short(g.base.t_max)
+        );
+        let rest = header(root, &title, &keys)?;
         let (w, _) = rest.dim_in_pixel();
         let (left, right) = rest.split_horizontally(w / 2);
         let (map, bar) = left.split_horizontally(w / 2 - 130);

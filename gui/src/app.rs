@@ -144,8 +144,9 @@ pub struct ExplorerApp {
 }
 
 impl ExplorerApp {
-    /// The app with saved settings (if any), optionally starting from `preset`; with
-    /// `screenshot`, it runs the preset at full speed, saves a PNG there and closes.
+    /// The app as the explorer flags ask: saved settings (if any), the preset, the view and
+    /// the time slider's position; with `screenshot`, it runs the preset (or, in the phase
+    /// diagram, the default grid) at full speed, saves a PNG there and closes.
     pub fn new(cc: &eframe::CreationContext<'_>, start: ExplorerArgs) -> Self {
         let persist = start.screenshot.is_none();
         let mut state: State = cc
@@ -260,7 +261,7 @@ impl ExplorerApp {
             Command::Reset => self.live = None,
             Command::Pin => {
                 if let Some((run, _)) = &self.live {
-                    let mut pinned = run.clone();
+                    let mut pinned = run.curves_only();
                     self.pins_made += 1;
                     pinned.style = self.pins_made;
                     // Bounded memory and a readable legend: the oldest pin makes room.

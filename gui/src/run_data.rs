@@ -64,6 +64,26 @@ impl RunData {
         }
     }
 
+    /// A copy for pinning: the curves and state, without the parameter snapshots (the
+    /// weights view shows the live run only, and snapshots take up to 64 MB).
+    pub fn curves_only(&self) -> Self {
+        Self {
+            label: self.label.clone(),
+            style: self.style,
+            config: self.config,
+            precision: self.precision,
+            records: self.records.clone(),
+            transitions: self.transitions,
+            status: self.status,
+            steps: self.steps,
+            snapshots: Snapshots::default(),
+            reference: None,
+            note: self.note.clone(),
+            paused: self.paused,
+            error: self.error.clone(),
+        }
+    }
+
     /// Folds in an update from the worker.
     pub fn apply(&mut self, update: Update) {
         self.records.extend(update.records);

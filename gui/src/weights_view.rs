@@ -58,6 +58,10 @@ pub fn show(ui: &mut Ui, run: Option<&RunData>, log10_t: Option<f64>) {
     }
 }
 
+/// Names of the reference predictors in the stems view.
+const KERNEL_NAME: &str = "max-L2-margin (kernel)";
+const RICH_NAME: &str = "max-L1-margin (rich)";
+
 fn stems(ui: &mut Ui, points: &[[f64; 2]], norm: f64, reference: &Reference) {
     ui.label(format!(
         "Effective weights w = u^L − v^L (stems; at most {MAX_STEMS}: the largest and an even \
@@ -87,8 +91,8 @@ fn stems(ui: &mut Ui, points: &[[f64; 2]], norm: f64, reference: &Reference) {
         ("w* (non-zero)", palette::TEST, Swatch::Ring),
     ];
     if kernel.is_some() {
-        keys.push(("max-L2-margin (kernel)", palette::KERNEL, Swatch::Marker));
-        keys.push(("max-L1-margin (rich)", palette::RICH, Swatch::Marker));
+        keys.push((KERNEL_NAME, palette::KERNEL, Swatch::Marker));
+        keys.push((RICH_NAME, palette::RICH, Swatch::Marker));
     }
     legend_row(ui, &keys);
     let height = ui.available_height() - 8.0;
@@ -103,21 +107,25 @@ fn stems(ui: &mut Ui, points: &[[f64; 2]], norm: f64, reference: &Reference) {
                     .radius(2.5)
                     .color(color(palette::NORM)),
             );
-            if let Some(kernel) = kernel {
-                plot.points(
-                    Points::new("max-L2-margin (kernel)", PlotPoints::from(kernel))
-                        .shape(MarkerShape::Diamond)
-                        .radius(1.5)
-                        .color(color(palette::KERNEL)),
-                );
-            }
-            if let Some(rich) = rich {
-                plot.points(
-                    Points::new("max-L1-margin (rich)", PlotPoints::from(rich))
-                        .shape(MarkerShape::Square)
-                        .radius(3.0)
-                        .color(color(palette::RICH)),
-                );
+            let predictors = [
+                (
+                    KERNEL_NAME,
+                    kernel,
+                    MarkerShape::Diamond,
+                    1.5,
+                    palette::KERNEL,
+                ),
+                (RICH_NAME, rich, MarkerShape::Square, 3.0, palette::RICH),
+            ];
+            for (name, values, shape, radius, rgb) in predictors {
+                if let Some(values) = values {
+                    plot.points(
+                        Points::new(name, PlotPoints::from(values))
+                            .shape(shape)
+                            .radius(radius)
+                            .color(color(rgb)),
+                    );
+                }
             }
             plot.points(
                 Points::new("w* (non-zero)", PlotPoints::from(truth))

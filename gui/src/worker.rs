@@ -246,7 +246,9 @@ fn work<S: Scalar>(
                 sim.log10_t()
             };
             let due = last_snapshot.is_none_or(|last| now >= last + 1.0 / SNAPSHOTS_PER_DECADE);
-            if single_step || terminal || (recorded && due) {
+            // A diverged run's parameters are not finite: its last good snapshot stays.
+            let diverged = matches!(sim.status(), Status::Diverged { .. });
+            if !diverged && (single_step || terminal || (recorded && due)) {
                 last_snapshot = Some(now);
                 snapshots.push(Snapshot {
                     log10_t: now,
