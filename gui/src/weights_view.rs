@@ -54,7 +54,14 @@ pub fn show(ui: &mut Ui, run: Option<&RunData>, log10_t: Option<f64>) {
     match &snapshot.weights {
         Weights::Stems { points, norm } => stems(ui, points, *norm, reference),
         Weights::Matrix { d, w, singular } => matrix(ui, *d, w, singular, reference),
-        Weights::Fourier { p, width, power } => fourier(ui, *p, *width, power),
+        Weights::Fourier { p, width, power } => {
+            // Units keep the order of the latest snapshot, so rows do not jump during Play.
+            let latest = match run.snapshots.last().map(|s| &s.weights) {
+                Some(Weights::Fourier { power, .. }) => power.as_slice(),
+                _ => power.as_slice(),
+            };
+            fourier(ui, *p, *width, power, latest);
+        }
     }
 }
 
@@ -236,23 +243,31 @@ fn colour_bar(ui: &mut Ui, id: &str, lo: f64, hi: f64, colors: &[Color32], heigh
     });
 }
 
-fn fourier(ui: &mut Ui, p: usize, width: usize, power: &[f64]) {
+/// The MLP's Fourier view of `power`, units in the order of their strongest frequency
+/// (k ≥ 1) in `order_by` (the latest snapshot), so units that share a frequency form a band.
+fn fourier(ui: &mut Ui, p: usize, width: usize, power: &[f64], order_by: &[f64]) {
     let half = p / 2 + 1;
-    // Each unit's power as a fraction of its total, units sorted by their strongest
-    // frequency, so units that share a frequency form one band.
-    let mut units: Vec<(usize, Vec<f64>)> = power
+    let strongest = |row: &[f64]| {
+        (1..half)
+            .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+            .unwrap_or(0)
+    };
+    let mut order: Vec<(usize, usize)> = order_by
         .chunks_exact(half)
-        .map(|row| {
+        .map(strongest)
+        .enumerate()
+        .collect();
+    order.sort_by_key(|&(unit, top)| (top, unit));
+    let rows: Vec<&[f64]> = power.chunks_exact(half).collect();
+    // Each unit's power as a share of its total.
+    let values: Vec<f64> = order
+        .iter()
+        .filter_map(|&(unit, _)| rows.get(unit))
+        .flat_map(|row| {
             let total: f64 = row.iter().sum::<f64>().max(1e-300);
-            let shares: Vec<f64> = row.iter().map(|v| v / total).collect();
-            let top = (1..half)
-                .max_by(|&a, &b| shares[a].total_cmp(&shares[b]))
-                .unwrap_or(0);
-            (top, shares)
+            row.iter().map(move |v| v / total)
         })
         .collect();
-    units.sort_by_key(|(top, _)| *top);
-    let values: Vec<f64> = units.iter().flat_map(|(_, s)| s.iter().copied()).collect();
     let mut per_frequency = vec![0.0; half];
     for row in power.chunks_exact(half) {
         for (sum, v) in per_frequency.iter_mut().zip(row) {
@@ -279,7 +294,7 @@ fn fourier(ui: &mut Ui, p: usize, width: usize, power: &[f64]) {
     ui.label(format!(
         "First-layer weights of the {width} hidden units in the Fourier basis of Z_{p}: the \
          power of frequency k in each unit's weights from one-hot(a) and one-hot(b), as a \
-         share of the unit's total (units sorted by their strongest k). Strongest \
+         share of the unit's total (units sorted by their strongest k at the end). Strongest \
          frequencies: {}; effective number of frequencies exp(H) = {:.1} of {}",
         top.join(", "),
         entropy.exp(),
