@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use grokflow_core::{LogGrid, Metrics};
+use grokflow_core::{Config, Integrator, LogGrid, Metrics};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// A bar on stderr with `template`, or None when stderr is not a terminal.
@@ -32,12 +32,21 @@ pub struct Progress {
     last_line: Instant,
     records: u64,
     total: u64,
+    /// Integrator steps the whole run takes, when the step is fixed (`t = η·steps`).
+    steps_total: Option<u64>,
 }
 
 impl Progress {
-    /// Reports against the grid of the run (`grid.last_index() + 1` records in all).
-    pub fn new(grid: &LogGrid) -> Self {
+    /// Reports against the grid of `config`'s run (`grid.last_index() + 1` records in all).
+    pub fn new(config: &Config) -> Self {
+        let grid = LogGrid::new(config.t_max, config.points_per_decade);
         let total = u64::from(grid.last_index()) + 1;
+        let steps_total = match config.integrator {
+            Integrator::Gd | Integrator::GdKahan | Integrator::GdLogSpace => {
+                Some((config.t_max / config.lr).ceil() as u64)
+            }
+            Integrator::Flow | Integrator::NormalizedGd => None,
+        };
         let bar = terminal_bar(total, "{elapsed_precise} [{bar:30}] {msg}");
         if let Some(bar) = &bar {
             // The clock keeps moving while one long step runs.
@@ -51,7 +60,25 @@ impl Progress {
             last_line: now,
             records: 0,
             total,
+            steps_total,
         }
+    }
+
+    /// "5.2 s/step, about 3 min left": the pace so far, and for a fixed step what remains.
+    fn pace(&self, m: &Metrics) -> String {
+        let elapsed = self.started.elapsed().as_secs_f64();
+        if m.step == 0 {
+            return format!("{elapsed:.0} s");
+        }
+        let per_step = elapsed / m.step as f64;
+        let left = self
+            .steps_total
+            .map(|total| per_step * total.saturating_sub(m.step) as f64)
+            .map_or(String::new(), |s| match s {
+                s if s >= 120.0 => format!(", about {:.0} min left", s / 60.0),
+                s => format!(", about {s:.0} s left"),
+            });
+        format!("{elapsed:.0} s, {per_step:.3} s/step{left}")
     }
 
     /// One record arrived.
@@ -69,10 +96,10 @@ impl Progress {
             }
             None if m.t >= self.next_decade || self.last_line.elapsed() >= HEARTBEAT => {
                 eprintln!(
-                    "{line}  [record {} of {}, {:.0} s]",
+                    "{line}  [record {} of {}, {}]",
                     self.records,
                     self.total,
-                    self.started.elapsed().as_secs_f64()
+                    self.pace(m)
                 );
                 self.last_line = Instant::now();
                 while self.next_decade <= m.t {

@@ -7,7 +7,7 @@ use std::time::Instant;
 use grokflow_core::experiment::{Experiment, ExperimentError, Summary};
 use grokflow_core::file_data::DataFile;
 use grokflow_core::reference::{self, ReferenceError};
-use grokflow_core::{DecayWarning, Layout, LogGrid, Loss, Metrics, Scalar, WithScalar};
+use grokflow_core::{DecayWarning, Layout, Loss, Metrics, Scalar, WithScalar};
 
 use crate::args::{RunArgs, flag_error};
 use crate::figure;
@@ -122,7 +122,7 @@ fn drive<S: Scalar>(
         ),
         None => None,
     };
-    let mut progress = Progress::new(&LogGrid::new(config.t_max, config.points_per_decade));
+    let mut progress = Progress::new(&config);
     let mut write_error = None;
     // The figure needs the whole trajectory; without --plot nothing is kept.
     let mut records = Vec::new();
