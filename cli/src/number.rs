@@ -24,6 +24,16 @@ pub fn short(v: f64) -> String {
     format!("{mantissa}e{exponent}")
 }
 
+/// A time given by its `log10`, as [`short`] writes it while it fits in an f64, and as
+/// `1e400` beyond (descent on ln L reaches such times).
+pub fn time(log10_t: f64) -> String {
+    if log10_t < 300.0 {
+        short(10f64.powf(log10_t))
+    } else {
+        format!("1e{log10_t:.0}")
+    }
+}
+
 /// A memory size: "12.5 GB", "300 MB", "44 kB".
 pub fn bytes(bytes: usize) -> String {
     let b = bytes as f64;
@@ -57,5 +67,7 @@ mod tests {
         ] {
             assert_eq!(short(v), text, "{v}");
         }
+        assert_eq!(time(3.0), "1000");
+        assert_eq!(time(400.2), "1e400");
     }
 }

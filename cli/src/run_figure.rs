@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::figure::{FONT, Figure, Key, Mark, drawing_error, header, rgb};
-use crate::number::short;
+use crate::number::{short, time};
 use crate::palette::{DROP, NORM, PREDICTED, TEST, TRAIN};
 
 /// A finished (or stopped) run and its trajectory.
@@ -67,7 +67,7 @@ impl RunFigure<'_> {
         .into_iter()
         .filter_map(|(name, x, color)| {
             let x = x.filter(|x| x.is_finite())?;
-            Some((format!("{name} = {}", short(10f64.powf(x))), x, color))
+            Some((format!("{name} = {}", time(x)), x, color))
         })
         .collect()
     }

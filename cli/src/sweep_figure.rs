@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::figure::{FONT, Figure, Key, Mark, drawing_error, header, rgb};
-use crate::number::short;
+use crate::number::{short, time};
 use crate::palette::{outcome_rgb, ramp};
 
 /// Colour of a cell that has no t_grok.
@@ -172,7 +172,7 @@ fn colour_bar<DB: DrawingBackend>(
         .disable_x_axis()
         .y_desc("t_grok")
         .y_labels(6)
-        .y_label_formatter(&|v| short(10f64.powf(*v)))
+        .y_label_formatter(&|v| time(*v))
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 16))
         .draw()

@@ -6,7 +6,7 @@
 
 use egui::{Align2, Color32, Id, RichText, Stroke, Ui};
 use egui_plot::{GridMark, HoverPosition, Line, LineStyle, Plot, PlotPoints, PlotUi, Text, VLine};
-use grokflow_cli::number::short;
+use grokflow_cli::number::{short, time};
 use grokflow_cli::palette;
 use grokflow_core::Metrics;
 
@@ -347,7 +347,7 @@ fn hover_text(position: &HoverPosition<'_>, log_y: bool) -> Option<String> {
         HoverPosition::Elsewhere { position } => ("", position),
     };
     let y = if log_y { 10f64.powf(p.y) } else { p.y };
-    let t = format!("t = {}", short(10f64.powf(p.x)));
+    let t = format!("t = {}", time(p.x));
     Some(if name.is_empty() {
         t
     } else {
@@ -406,15 +406,9 @@ fn markers(plot: &mut PlotUi<'_>, run: &RunData, top: f64, row_height: f64) {
                 .style(LineStyle::dashed_loose()),
         );
         let (text, anchor) = if x < right_quarter {
-            (
-                format!(" {name} = {}", short(10f64.powf(x))),
-                Align2::LEFT_TOP,
-            )
+            (format!(" {name} = {}", time(x)), Align2::LEFT_TOP)
         } else {
-            (
-                format!("{name} = {} ", short(10f64.powf(x))),
-                Align2::RIGHT_TOP,
-            )
+            (format!("{name} = {} ", time(x)), Align2::RIGHT_TOP)
         };
         plot.text(
             Text::new(

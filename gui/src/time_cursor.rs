@@ -3,7 +3,7 @@
 //! sweeps it from t = 0 to the end.
 
 use egui::Ui;
-use grokflow_cli::number::short;
+use grokflow_cli::number::time;
 
 /// Seconds a playback takes from t = 0 to the end of the run.
 pub const PLAY_SECONDS: f64 = 12.0;
@@ -116,9 +116,9 @@ impl TimeCursor {
 /// "t = 316.2", "t = 0", or "latest: t = 1e4".
 fn describe(selected: Option<f64>, span: (f64, f64)) -> String {
     match selected {
-        None => format!("latest: t = {}", short(10f64.powf(span.1))),
+        None => format!("latest: t = {}", time(span.1)),
         Some(x) if x < span.0 => "t = 0".to_owned(),
-        Some(x) => format!("t = {}", short(10f64.powf(x))),
+        Some(x) => format!("t = {}", time(x)),
     }
 }
 

@@ -8,7 +8,7 @@
 
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Heatmap, MarkerShape, Plot, PlotPoints, Points};
-use grokflow_cli::number::short;
+use grokflow_cli::number::{short, time};
 use grokflow_cli::palette;
 
 use crate::plots::{Swatch, color, legend_row};
@@ -39,7 +39,7 @@ pub fn show(ui: &mut Ui, run: Option<&RunData>, log10_t: Option<f64>) {
     let empty = Reference::default();
     let reference = run.reference.as_ref().unwrap_or(&empty);
     let when = if snapshot.log10_t.is_finite() {
-        format!("t = {}", short(10f64.powf(snapshot.log10_t)))
+        format!("t = {}", time(snapshot.log10_t))
     } else {
         "t = 0".to_owned()
     };
