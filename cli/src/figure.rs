@@ -52,6 +52,25 @@ pub fn format(path: &Path, flag: &str) -> Result<Format, String> {
     }
 }
 
+/// Checks, before any work, that a figure can be saved at `path`: a known extension (see
+/// [`format`]) and an existing directory; the message names `flag`.
+pub fn check(path: &Path, flag: &str) -> Result<Format, String> {
+    let format = format(path, flag)?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if dir.is_dir() {
+        Ok(format)
+    } else {
+        Err(format!(
+            "{flag} {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        ))
+    }
+}
+
 /// Saves `figure` at `path` (atomically) in the format of its extension (see [`format`]).
 pub fn save(figure: &impl Figure, path: &Path, flag: &str) -> Result<(), String> {
     let (w, h) = figure.size();

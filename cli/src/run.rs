@@ -23,7 +23,7 @@ const LARGE_BYTES: usize = 256 << 20;
 /// Runs `args` to the end (or until `stop` is set) and prints the summary on stdout.
 pub fn run(args: &RunArgs, stop: &AtomicBool) -> Result<Summary, String> {
     if let Some(path) = &args.plot {
-        figure::format(path, "--plot")?;
+        figure::check(path, "--plot")?;
     }
     let summary = args.precision().with(Headless { args, stop })?;
     if args.json {

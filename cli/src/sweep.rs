@@ -129,9 +129,9 @@ impl SweepArgs {
 /// it early; the cells finished so far are still written.
 pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
     let grid = args.grid()?;
-    figure::format(&args.png, "--png")?;
+    figure::check(&args.png, "--png")?;
     if let Some(svg) = &args.svg {
-        figure::format(svg, "--svg")?;
+        figure::check(svg, "--svg")?;
     }
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),

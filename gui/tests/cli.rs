@@ -307,7 +307,21 @@ fn figures_name_what_they_show_and_refuse_unknown_formats() {
         err.contains("--plot") && err.contains(".png or .svg"),
         "{err}"
     );
-    // Refused before the (minutes-long) full-size run.
+    // Refused before the (minutes-long) full-size run, as is a directory that does not exist.
+    assert!(started.elapsed().as_secs() < 30);
+    let out = grokflow(&[
+        "run",
+        "--preset",
+        "fig1a",
+        "--plot",
+        "/nonexistent-dir/run.png",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--plot") && err.contains("does not exist"),
+        "{err}"
+    );
     assert!(started.elapsed().as_secs() < 30);
 
     let (csv, sweep_svg) = (temp("grid.csv"), temp("grid.svg"));
