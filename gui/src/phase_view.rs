@@ -121,12 +121,6 @@ impl Drop for Sweep {
     }
 }
 
-/// Legend colour of an outcome.
-pub fn color(outcome: Outcome) -> Color32 {
-    let [r, g, b] = outcome_rgb(outcome);
-    Color32::from_rgb(r, g, b)
-}
-
 /// Settings, progress and results. Returns true when the user asks to start.
 pub fn show(ui: &mut Ui, settings: &mut SweepSettings, sweep: Option<&Sweep>) -> SweepAction {
     let mut action = SweepAction::None;
@@ -196,13 +190,11 @@ pub fn show(ui: &mut Ui, settings: &mut SweepSettings, sweep: Option<&Sweep>) ->
             }
         }
     });
-    ui.horizontal_wrapped(|ui| {
-        for outcome in Outcome::ALL {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, color(outcome));
-            ui.label(outcome.name());
-        }
-    });
+    let outcomes: Vec<_> = Outcome::ALL
+        .iter()
+        .map(|o| (o.name(), outcome_rgb(*o), Swatch::Square))
+        .collect();
+    plots::legend_row(ui, &outcomes);
     let Some(sweep) = sweep else {
         return action;
     };
@@ -483,7 +475,7 @@ fn theory_plot(ui: &mut Ui, sweep: &Sweep, height: f32) {
         plot.points(
             Points::new("grokking runs", PlotPoints::from(points))
                 .radius(4.0)
-                .color(color(Outcome::Grok)),
+                .color(plots::color(outcome_rgb(Outcome::Grok))),
         );
     });
 }

@@ -168,15 +168,11 @@ fn matrix(ui: &mut Ui, d: usize, w: &[f64], singular: &[f64], reference: &Refere
         for (name, values) in [("W", w), ("X*", reference.truth.as_slice())] {
             ui.vertical(|ui| {
                 ui.label(name);
-                Plot::new(name)
+                fixed(Plot::new(name))
                     .width(side)
                     .height(side)
                     .default_x_bounds(0.0, d as f64)
                     .default_y_bounds(0.0, d as f64)
-                    .allow_drag(false)
-                    .allow_zoom(false)
-                    .allow_scroll(false)
-                    .allow_boxed_zoom(false)
                     .show(ui, |plot| {
                         plot.heatmap(
                             Heatmap::new(values.to_vec(), d)
@@ -210,6 +206,15 @@ fn matrix(ui: &mut Ui, d: usize, w: &[f64], singular: &[f64], reference: &Refere
         });
 }
 
+/// A plot that stays at its default bounds (a matrix or a colour bar): no drag, zoom or
+/// scroll.
+fn fixed(plot: Plot<'_>) -> Plot<'_> {
+    plot.allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+}
+
 /// A vertical scale from `lo` to `hi` in `colors` (as a heat map with the same palette).
 fn colour_bar(ui: &mut Ui, id: &str, lo: f64, hi: f64, colors: &[Color32], height: f32) {
     const STEPS: usize = 64;
@@ -218,7 +223,7 @@ fn colour_bar(ui: &mut Ui, id: &str, lo: f64, hi: f64, colors: &[Color32], heigh
         .collect();
     ui.vertical(|ui| {
         ui.label("");
-        Plot::new(id)
+        fixed(Plot::new(id))
             .width(70.0)
             .height(height)
             .show_x(false)
@@ -226,10 +231,6 @@ fn colour_bar(ui: &mut Ui, id: &str, lo: f64, hi: f64, colors: &[Color32], heigh
             .show_grid(false)
             .default_x_bounds(0.0, 1.0)
             .default_y_bounds(lo, hi)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .allow_boxed_zoom(false)
             .show(ui, |plot| {
                 plot.heatmap(
                     Heatmap::new(values, 1)
