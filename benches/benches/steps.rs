@@ -99,3 +99,30 @@ fn model_gd_step(bencher: Bencher, name: &str) {
     sim.step(&mut ignore);
     bencher.bench_local(|| sim.step(&mut ignore));
 }
+
+/// The MLP of the paper's modular-addition runs: p = 97, width 1024, ReLU, 40% of the pairs
+/// (3763 training examples), cross-entropy.
+fn mlp_paper_config() -> Config {
+    Config {
+        d: 97,
+        width: 1024,
+        activation: grokflow_core::Activation::Relu,
+        train_fraction: 0.4,
+        integrator: Integrator::Gd,
+        t_max: 1e12,
+        points_per_decade: 1,
+        ..grokflow_core::FIG2_SMALL.config
+    }
+    .with_derived_sizes()
+}
+
+/// One `gd` step (forward, cross-entropy slopes, backward, update) of the paper's MLP.
+#[divan::bench(sample_count = 20)]
+fn mlp_paper_gd_step(bencher: Bencher) {
+    let mut experiment = Experiment::<f32>::new(&mlp_paper_config()).expect("valid");
+    let mut sim = experiment.simulation().expect("valid");
+    let mut ignore = |_: &Metrics| ControlFlow::Continue(());
+    sim.step(&mut ignore);
+    sim.step(&mut ignore);
+    bencher.bench_local(|| sim.step(&mut ignore));
+}

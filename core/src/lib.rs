@@ -85,6 +85,8 @@ pub use data::{
 };
 pub use integrators::Divergence;
 pub use models::{DiagNet, MatrixFactorization, Mlp, Model, Network, Structure};
+#[cfg(feature = "std")]
+pub use numbers::simd;
 pub use numbers::{
     Bf16, Bf16Format, Bf16Sr, F16, F16Format, F16Sr, F32Approx, Fixed, Fixed16, Fixed16Sr, Fixed24,
     Fixed24Sr, Format, Nearest, Precision, Q8_24, Q16_16, QFormat, Rng, Rounding, Scalar,

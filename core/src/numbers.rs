@@ -5,9 +5,12 @@
 pub(crate) mod eigen;
 pub(crate) mod linalg;
 pub(crate) mod math;
+pub(crate) mod matrix;
 pub(crate) mod precision;
 pub(crate) mod rng;
 pub(crate) mod scalar;
+#[cfg(feature = "std")]
+pub mod simd;
 
 pub use math::from_log10;
 pub use precision::{Precision, WithScalar};

@@ -3,9 +3,15 @@
 use crate::config::Activation;
 use crate::data::Dataset;
 use crate::models::model::{Model, ModelSizes};
-use crate::numbers::linalg::dot;
+use crate::numbers::linalg::mul_add;
+use crate::numbers::matrix::{MatMut, MatRef};
 use crate::numbers::rng::{Rng, Stream};
 use crate::numbers::scalar::Scalar;
+
+/// Examples whose hidden layers are formed at once. Any size gives the same bits (every sum
+/// over examples runs in example order); this one keeps the scratch of `mlp-tiny` within a
+/// 64 KiB microcontroller while the products stay long enough to share among threads.
+const HIDDEN_BLOCK: usize = 32;
 
 /// Two-layer MLP for modular addition: input `e_a ‖ e_b` (2p), hidden width `h`, `p`
 /// outputs, no output bias, so `f` is 2-homogeneous in `(W₁, b₁, W₂)` with ReLU (3 with the
@@ -46,11 +52,12 @@ impl Mlp {
     }
 
     /// Sizes for residues mod `p` and `width` hidden units: `W₁` (2p × width), `b₁`, `W₂`
-    /// (p × width); scratch for one example's hidden layer.
+    /// (p × width); scratch for the transposed outputs, pre-activations and hidden layer of
+    /// [`HIDDEN_BLOCK`] examples.
     pub(crate) const fn sizes(p: usize, width: usize) -> ModelSizes {
         ModelSizes {
             params: p.saturating_mul(3).saturating_add(1).saturating_mul(width),
-            scratch: width.saturating_mul(3),
+            scratch: HIDDEN_BLOCK.saturating_mul(p.saturating_add(width.saturating_mul(2))),
         }
     }
 
@@ -60,31 +67,49 @@ impl Mlp {
         (w1, b1, w2)
     }
 
-    /// Pre-activation `W₁[a] + W₁[p + b] + b₁` of example `(a, b)`, into `pre`.
-    #[inline]
-    fn pre_activation<S: Scalar>(&self, w1: &[S], b1: &[S], a: usize, b: usize, pre: &mut [S]) {
+    /// Scratch as transposed outputs (`p × HIDDEN_BLOCK`), pre-activations and hidden
+    /// layer (`HIDDEN_BLOCK × h` each).
+    fn scratch<'a, S>(&self, scratch: &'a mut [S]) -> (&'a mut [S], &'a mut [S], &'a mut [S]) {
         let h = self.width;
-        let row_a = w1.get(a * h..(a + 1) * h).unwrap_or_default();
-        let row_b = w1
-            .get((self.p + b) * h..(self.p + b + 1) * h)
-            .unwrap_or_default();
-        for (((z, &x), &y), &c) in pre.iter_mut().zip(row_a).zip(row_b).zip(b1) {
-            *z = x + y + c;
-        }
+        let (outputs, rest) = scratch.split_at_mut((self.p * HIDDEN_BLOCK).min(scratch.len()));
+        let (pre, rest) = rest.split_at_mut((HIDDEN_BLOCK * h).min(rest.len()));
+        let hidden = rest.get_mut(..HIDDEN_BLOCK * h).unwrap_or_default();
+        (outputs, pre, hidden)
     }
 
-    /// Pre-activation and hidden layer `σ(z)` of example `(a, b)`.
-    #[inline]
+    /// Pre-activations `z_i = W₁[a] + W₁[p + b] + b₁` and hidden layer `σ(z_i)` of each
+    /// example `(a, b)` of `block`, one row of `pre` and `hidden` per example.
     fn hidden_layer<S: Scalar>(
         &self,
         (w1, b1): (&[S], &[S]),
-        (a, b): (usize, usize),
+        block: &Dataset<'_>,
         pre: &mut [S],
         hidden: &mut [S],
     ) {
-        self.pre_activation(w1, b1, a, b, pre);
-        for (y, &z) in hidden.iter_mut().zip(pre.iter()) {
-            *y = self.activate(z);
+        let h = self.width.max(1);
+        for (i, (z_row, y_row)) in pre
+            .chunks_exact_mut(h)
+            .zip(hidden.chunks_exact_mut(h))
+            .enumerate()
+            .take(block.len())
+        {
+            let Some((a, b)) = block.pair(i) else {
+                continue;
+            };
+            let row_a = w1.get(a * h..(a + 1) * h).unwrap_or_default();
+            let row_b = w1
+                .get((self.p + b) * h..(self.p + b + 1) * h)
+                .unwrap_or_default();
+            for ((((z, y), &x), &v), &c) in z_row
+                .iter_mut()
+                .zip(y_row.iter_mut())
+                .zip(row_a)
+                .zip(row_b)
+                .zip(b1)
+            {
+                *z = x + v + c;
+                *y = self.activate(*z);
+            }
         }
     }
 
@@ -154,18 +179,34 @@ impl<S: Scalar> Model<S> for Mlp {
     }
 
     fn predict(&self, params: &[S], data: &Dataset<'_>, scratch: &mut [S], out: &mut [S]) {
+        let (h, p) = (self.width, self.p);
         let (w1, b1, w2) = self.split(params);
-        let (pre, rest) = scratch.split_at_mut(self.width.min(scratch.len()));
-        let hidden = rest.get_mut(..self.width).unwrap_or_default();
-        for (i, logits) in out
-            .chunks_exact_mut(self.p.max(1))
-            .enumerate()
-            .take(data.len())
+        let (outputs_t, pre, hidden_t) = self.scratch(scratch);
+        for (block, logits) in data
+            .blocks(HIDDEN_BLOCK)
+            .zip(out.chunks_mut((HIDDEN_BLOCK * p).max(1)))
         {
-            let Some(pair) = data.pair(i) else { continue };
-            self.hidden_layer((w1, b1), pair, pre, hidden);
-            for (o, w2_row) in logits.iter_mut().zip(w2.chunks_exact(self.width.max(1))) {
-                *o = dot(w2_row, hidden);
+            let rows = block.len();
+            // σ(z)ᵀ, one row per hidden unit, so that the product below runs along the
+            // examples: f_c(x_i) = Σ_j W₂[c, j]·σ(z_ij), j ascending.
+            self.hidden_layer((w1, b1), &block, pre, hidden_t);
+            for (j, row) in pre.chunks_exact_mut(rows.max(1)).take(h).enumerate() {
+                for (i, y) in row.iter_mut().enumerate() {
+                    *y = hidden_t.get(i * h + j).copied().unwrap_or(S::ZERO);
+                }
+            }
+            let hidden_t = &*pre;
+            let outputs_t = outputs_t.get_mut(..p * rows).unwrap_or_default();
+            outputs_t.fill(S::ZERO);
+            mul_add(
+                MatMut::row_major(outputs_t, p, rows),
+                MatRef::row_major(w2, p, h),
+                MatRef::row_major(hidden_t, h, rows),
+            );
+            for (i, example) in logits.chunks_exact_mut(p.max(1)).enumerate() {
+                for (c, f) in example.iter_mut().enumerate() {
+                    *f = outputs_t.get(c * rows + i).copied().unwrap_or(S::ZERO);
+                }
             }
         }
     }
@@ -178,49 +219,51 @@ impl<S: Scalar> Model<S> for Mlp {
         scratch: &mut [S],
         grad: &mut [S],
     ) {
-        let h = self.width;
+        let (h, p) = (self.width, self.p);
         let (w1, b1, w2) = self.split(params);
-        let (g_w1, rest) = grad.split_at_mut((2 * self.p * h).min(grad.len()));
+        let (g_w1, rest) = grad.split_at_mut((2 * p * h).min(grad.len()));
         let (g_b1, g_w2) = rest.split_at_mut(h.min(rest.len()));
-        let (pre, rest) = scratch.split_at_mut(h.min(scratch.len()));
-        let (hidden, rest) = rest.split_at_mut(h.min(rest.len()));
-        let g_hidden = rest.get_mut(..h).unwrap_or_default();
-        for (i, s) in slopes
-            .chunks_exact(self.p.max(1))
-            .enumerate()
-            .take(data.len())
+        let (_, pre, hidden) = self.scratch(scratch);
+        // Every sum over examples runs in example order, block after block, so a data set
+        // split into blocks gives the bits of one pass.
+        for (block, s) in data
+            .blocks(HIDDEN_BLOCK)
+            .zip(slopes.chunks((HIDDEN_BLOCK * p).max(1)))
         {
-            let Some((a, b)) = data.pair(i) else { continue };
-            self.hidden_layer((w1, b1), (a, b), pre, hidden);
-            // ∂/∂W₂[c] = s_c·σ(z);  ∂/∂σ(z) = Σ_c s_c·W₂[c].
+            let rows = block.len();
+            self.hidden_layer((w1, b1), &block, pre, hidden);
+            let s = MatRef::row_major(s, rows, p);
+            // ∂/∂W₂[c, j] = Σ_i s_ic·σ(z_ij).
+            mul_add(
+                MatMut::row_major(g_w2, p, h),
+                s.transposed(),
+                MatRef::row_major(hidden, rows, h),
+            );
+            // ∂/∂σ(z_ij) = Σ_c s_ic·W₂[c, j] (into `hidden`, no longer needed), then
+            // ∂/∂z_ij = σ'(z_ij)·∂/∂σ(z_ij), shared by W₁[a], W₁[p + b] and b₁.
+            let g_hidden = hidden.get_mut(..rows * h).unwrap_or_default();
             g_hidden.fill(S::ZERO);
-            for ((&sc, w2_row), g_row) in s
-                .iter()
-                .zip(w2.chunks_exact(h.max(1)))
-                .zip(g_w2.chunks_exact_mut(h.max(1)))
-            {
-                for (((g, gh), &w), &y) in g_row
-                    .iter_mut()
-                    .zip(g_hidden.iter_mut())
-                    .zip(w2_row)
-                    .zip(hidden.iter())
-                {
-                    *g += sc * y;
-                    *gh += sc * w;
+            mul_add(
+                MatMut::row_major(g_hidden, rows, h),
+                s,
+                MatRef::row_major(w2, p, h),
+            );
+            for (g, &z) in g_hidden.iter_mut().zip(pre.iter()) {
+                *g *= self.activation_slope(z);
+            }
+            for (i, g_z) in g_hidden.chunks_exact(h.max(1)).enumerate() {
+                let Some((a, b)) = block.pair(i) else {
+                    continue;
+                };
+                for row in [a, p + b] {
+                    let g_row = g_w1.get_mut(row * h..(row + 1) * h).unwrap_or_default();
+                    for (g, &gz) in g_row.iter_mut().zip(g_z) {
+                        *g += gz;
+                    }
                 }
-            }
-            // ∂/∂z = σ'(z)·∂/∂σ(z), shared by W₁[a], W₁[p + b] and b₁.
-            for (gh, &z) in g_hidden.iter_mut().zip(pre.iter()) {
-                *gh *= self.activation_slope(z);
-            }
-            for row in [a, self.p + b] {
-                let g_row = g_w1.get_mut(row * h..(row + 1) * h).unwrap_or_default();
-                for (g, &gz) in g_row.iter_mut().zip(g_hidden.iter()) {
+                for (g, &gz) in g_b1.iter_mut().zip(g_z) {
                     *g += gz;
                 }
-            }
-            for (g, &gz) in g_b1.iter_mut().zip(g_hidden.iter()) {
-                *g += gz;
             }
         }
     }
@@ -263,7 +306,8 @@ mod tests {
             let mut params = std::vec![0.0f64; (3 * p + 1) * width];
             net.init(&mut params);
             let scaled: std::vec::Vec<f64> = params.iter().map(|x| 2.0 * x).collect();
-            let (mut f, mut g, mut scratch) = ([0.0; 10], [0.0; 10], [0.0; 24]);
+            let (mut f, mut g) = ([0.0; 10], [0.0; 10]);
+            let mut scratch = std::vec![0.0; <Mlp as Model<f64>>::scratch_len(&net)];
             net.predict(&params, &data, &mut scratch, &mut f);
             net.predict(&scaled, &data, &mut scratch, &mut g);
             let factor = 2f64.powi(<Mlp as Model<f64>>::degree(&net) as i32);

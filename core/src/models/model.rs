@@ -3,6 +3,11 @@
 use crate::data::Dataset;
 use crate::numbers::scalar::Scalar;
 
+/// Examples per block for the models on index pairs: large enough that the per-block work
+/// dwarfs the loop around it, small enough that a microcontroller holds the outputs of a
+/// 97-residue MLP (97 · 64 · 3 scalars: outputs, slopes, test outputs).
+pub(crate) const PAIR_BLOCK: usize = 64;
+
 /// How many scalars a model needs: its parameters and its scratch (the one place these
 /// sizes are computed: the trait methods and the run's memory layout both read them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,13 +5,8 @@ use crate::data::Dataset;
 use crate::models::diag_net::DiagNet;
 use crate::models::factorization::MatrixFactorization;
 use crate::models::mlp::Mlp;
-use crate::models::model::{Model, ModelSizes, Structure};
+use crate::models::model::{Model, ModelSizes, PAIR_BLOCK, Structure};
 use crate::numbers::scalar::Scalar;
-
-/// Examples per block for the models on index pairs: large enough that the per-block work
-/// dwarfs the loop around it, small enough that a microcontroller holds the outputs of a
-/// 97-residue MLP (97 · 64 · 3 scalars: outputs, slopes, test outputs).
-pub(crate) const PAIR_BLOCK: usize = 64;
 
 /// One of the paper's homogeneous models, chosen by the task.
 #[derive(Clone, Copy, Debug, PartialEq)]

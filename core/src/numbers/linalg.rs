@@ -1,5 +1,7 @@
-//! Dense vector kernels shared by the models: dot products in a fixed summation order.
+//! Dense kernels shared by the models: dot products and matrix products in a fixed
+//! summation order.
 
+use crate::numbers::matrix::{MatMut, MatRef};
 use crate::numbers::scalar::Scalar;
 
 /// Independent partial sums in a dot product. Eight breaks the add-latency chain (and lets
@@ -28,6 +30,79 @@ pub(crate) fn dot<S: Scalar>(a: &[S], b: &[S]) -> S {
         *lane += xi * yi;
     }
     reduce(lanes)
+}
+
+/// Rows of `C` per task when a product is shared among threads: a fixed number, so that the
+/// split (and every sum) is the same on any number of threads.
+#[cfg(feature = "parallel")]
+const ROWS_PER_TASK: usize = 4;
+
+/// Multiply-adds from which a product is shared among rayon's threads (feature `parallel`).
+#[cfg(feature = "parallel")]
+const PARALLEL_MIN_TERMS: usize = 1 << 20;
+
+/// `C += A·B` in the order of [`mul_add_in_order`](crate::numbers::matrix::mul_add_in_order), through the format's fastest kernel
+/// ([`Scalar::mul_add_matrix`]) and, with the `parallel` feature and enough terms, shared by
+/// rows among threads.
+pub(crate) fn mul_add<S: Scalar>(c: MatMut<'_, S>, a: MatRef<'_, S>, b: MatRef<'_, S>) {
+    #[cfg(feature = "parallel")]
+    if c.rows.saturating_mul(c.cols).saturating_mul(a.cols) >= PARALLEL_MIN_TERMS
+        && c.rows > ROWS_PER_TASK
+    {
+        use rayon::prelude::*;
+        let (rows, cols, row_stride) = (c.rows, c.cols, c.row_stride);
+        c.data
+            .par_chunks_mut((ROWS_PER_TASK * row_stride).max(1))
+            .take(rows.div_ceil(ROWS_PER_TASK))
+            .enumerate()
+            .for_each(|(task, data)| {
+                let first = task * ROWS_PER_TASK;
+                let rows = ROWS_PER_TASK.min(rows - first);
+                let c = MatMut {
+                    data,
+                    rows,
+                    cols,
+                    row_stride,
+                };
+                S::mul_add_matrix(c, a.rows_from(first, rows), b);
+            });
+        return;
+    }
+    S::mul_add_matrix(c, a, b);
+}
+
+#[cfg(test)]
+mod matrix_tests {
+    use super::*;
+
+    /// Small integers: every order gives the exact product, checked entry by entry.
+    #[test]
+    fn products_with_strided_factors_are_exact_on_integers() {
+        let (m, k, n) = (5, 3, 7);
+        let a: std::vec::Vec<f64> = (0..m * k).map(|x| (x % 5) as f64 - 2.0).collect();
+        let b: std::vec::Vec<f64> = (0..k * n).map(|x| (x % 7) as f64 - 3.0).collect();
+        let mut c = std::vec![1.0f64; m * n];
+        mul_add(
+            MatMut::row_major(&mut c, m, n),
+            MatRef::row_major(&a, m, k),
+            MatRef::row_major(&b, k, n),
+        );
+        // Aᵀ stored row-major (k × m) and read transposed gives the same product.
+        let at: std::vec::Vec<f64> = (0..k * m).map(|x| a[(x % m) * k + x / m]).collect();
+        let mut c_t = std::vec![1.0f64; m * n];
+        mul_add(
+            MatMut::row_major(&mut c_t, m, n),
+            MatRef::row_major(&at, k, m).transposed(),
+            MatRef::row_major(&b, k, n),
+        );
+        for i in 0..m {
+            for j in 0..n {
+                let want = 1.0 + (0..k).map(|l| a[i * k + l] * b[l * n + j]).sum::<f64>();
+                assert_eq!(c[i * n + j], want, "i={i} j={j}");
+                assert_eq!(c_t[i * n + j], want, "transposed, i={i} j={j}");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

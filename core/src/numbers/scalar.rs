@@ -14,6 +14,8 @@ pub use soft_float::{
 };
 
 use core::fmt::Debug;
+
+use crate::numbers::matrix::{MatMut, MatRef, mul_add_in_order};
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
 /// A real number format that models, losses and integrators are generic over.
@@ -88,12 +90,27 @@ pub trait Scalar:
     fn negate_if(self, negative: bool) -> Self {
         if negative { -self } else { self }
     }
+
+    /// `C += A·B` in the order of [`mul_add_in_order`] (each entry summed over `k`
+    /// ascending, a multiply and an add per term). IEEE types override it with vector code
+    /// that gives the same bits.
+    #[doc(hidden)]
+    #[inline]
+    fn mul_add_matrix(c: MatMut<'_, Self>, a: MatRef<'_, Self>, b: MatRef<'_, Self>) {
+        mul_add_in_order(c, a, b);
+    }
 }
 
 impl Scalar for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const NAME: &'static str = "f32";
+
+    #[cfg(feature = "std")]
+    #[inline]
+    fn mul_add_matrix(c: MatMut<'_, Self>, a: MatRef<'_, Self>, b: MatRef<'_, Self>) {
+        crate::numbers::simd::mul_add(c, a, b);
+    }
 
     #[inline]
     fn negate_if(self, negative: bool) -> Self {
@@ -142,6 +159,12 @@ impl Scalar for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const NAME: &'static str = "f64";
+
+    #[cfg(feature = "std")]
+    #[inline]
+    fn mul_add_matrix(c: MatMut<'_, Self>, a: MatRef<'_, Self>, b: MatRef<'_, Self>) {
+        crate::numbers::simd::mul_add(c, a, b);
+    }
 
     #[inline]
     fn negate_if(self, negative: bool) -> Self {

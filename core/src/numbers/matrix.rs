@@ -1,0 +1,129 @@
+//! Dense matrix products `C += A·B` in one fixed summation order, the MLP's hot loop.
+//!
+//! Every entry is one sum over `k` in ascending order, a multiply then an add per term
+//! (`c ← c + a_ik·b_kj`, never a fused multiply-add): vector code can then work across the
+//! columns `j` at any width, and threads across the rows `i`, without changing a bit. The
+//! loops here are the definition (and the path of every board and every non-IEEE format);
+//! f32 and f64 on a host with `std` take the same order through [`simd`](crate::simd);
+//! [`linalg::mul_add`](crate::numbers::linalg) picks the path and shares large products
+//! among threads.
+
+use core::ops::{Add, Mul};
+
+/// A read-only matrix view: entry `(i, k)` at `data[i·row_stride + k·col_stride]`.
+#[derive(Clone, Copy, Debug)]
+pub struct MatRef<'a, S> {
+    /// The entries.
+    pub data: &'a [S],
+    /// Number of rows.
+    pub rows: usize,
+    /// Number of columns.
+    pub cols: usize,
+    /// Distance between rows.
+    pub row_stride: usize,
+    /// Distance between columns (1 for the right-hand factor `B`).
+    pub col_stride: usize,
+}
+
+impl<'a, S: Copy + Default> MatRef<'a, S> {
+    /// A `rows × cols` matrix stored row by row.
+    pub const fn row_major(data: &'a [S], rows: usize, cols: usize) -> Self {
+        Self {
+            data,
+            rows,
+            cols,
+            row_stride: cols,
+            col_stride: 1,
+        }
+    }
+
+    /// The transpose of this view (no copy).
+    pub const fn transposed(self) -> Self {
+        Self {
+            data: self.data,
+            rows: self.cols,
+            cols: self.rows,
+            row_stride: self.col_stride,
+            col_stride: self.row_stride,
+        }
+    }
+
+    /// Entry `(i, k)` (the default, zero, outside the slice: never a panic).
+    #[inline(always)]
+    pub fn at(&self, i: usize, k: usize) -> S {
+        self.data
+            .get(i * self.row_stride + k * self.col_stride)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Row `i` as a slice (for views with `col_stride == 1`; short at the end of the data).
+    #[inline(always)]
+    pub fn row(&self, i: usize) -> &'a [S] {
+        let start = (i * self.row_stride).min(self.data.len());
+        let end = start.saturating_add(self.cols).min(self.data.len());
+        self.data.get(start..end).unwrap_or_default()
+    }
+
+    /// The `rows` rows from `first` on.
+    #[cfg(feature = "parallel")]
+    #[inline]
+    pub(crate) fn rows_from(self, first: usize, rows: usize) -> Self {
+        let start = (first * self.row_stride).min(self.data.len());
+        Self {
+            data: self.data.get(start..).unwrap_or_default(),
+            rows,
+            ..self
+        }
+    }
+}
+
+/// A writable row-major matrix view: entry `(i, j)` at `data[i·row_stride + j]`.
+#[derive(Debug)]
+pub struct MatMut<'a, S> {
+    /// The entries.
+    pub data: &'a mut [S],
+    /// Number of rows.
+    pub rows: usize,
+    /// Number of columns.
+    pub cols: usize,
+    /// Distance between rows.
+    pub row_stride: usize,
+}
+
+impl<'a, S: Copy + Default> MatMut<'a, S> {
+    /// A `rows × cols` matrix stored row by row.
+    pub fn row_major(data: &'a mut [S], rows: usize, cols: usize) -> Self {
+        Self {
+            data,
+            rows,
+            cols,
+            row_stride: cols,
+        }
+    }
+
+    /// Row `i` as a mutable slice (short at the end of the data).
+    #[inline(always)]
+    pub fn row_mut(&mut self, i: usize) -> &mut [S] {
+        let start = (i * self.row_stride).min(self.data.len());
+        let end = start.saturating_add(self.cols).min(self.data.len());
+        self.data.get_mut(start..end).unwrap_or_default()
+    }
+}
+
+/// `C += A·B` with each entry summed over `k` in ascending order, one multiply and one add
+/// per term: the order every path (vector levels, threads, boards) gives bit for bit.
+pub fn mul_add_in_order<S>(mut c: MatMut<'_, S>, a: MatRef<'_, S>, b: MatRef<'_, S>)
+where
+    S: Copy + Default + Add<Output = S> + Mul<Output = S>,
+{
+    for i in 0..c.rows {
+        let c_row = c.row_mut(i);
+        for k in 0..a.cols {
+            let a_ik = a.at(i, k);
+            for (c_ij, &b_kj) in c_row.iter_mut().zip(b.row(k)) {
+                *c_ij = *c_ij + a_ik * b_kj;
+            }
+        }
+    }
+}
