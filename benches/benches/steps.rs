@@ -8,7 +8,7 @@ use core::ops::ControlFlow;
 use std::fmt;
 
 use divan::Bencher;
-use grokflow_core::experiment::{Experiment, trajectory};
+use grokflow_core::experiment::{Experiment, on_worker_thread, trajectory};
 use grokflow_core::{Config, FIG1A_SMALL, Integrator, Metrics};
 
 fn main() {
@@ -57,7 +57,7 @@ fn bench_steps(bencher: Bencher, size: Size, integrator: Integrator) {
     sim.step(&mut ignore);
     bencher
         .counter(divan::counter::ItemsCount::new(size.n * size.d))
-        .bench_local(|| sim.step(&mut ignore));
+        .bench_local(|| on_worker_thread(|| sim.step(&mut ignore)));
 }
 
 /// One `gd` step: one gradient evaluation (two passes over X).
@@ -97,7 +97,8 @@ fn model_gd_step(bencher: Bencher, name: &str) {
     let mut ignore = |_: &Metrics| ControlFlow::Continue(());
     sim.step(&mut ignore);
     sim.step(&mut ignore);
-    bencher.bench_local(|| sim.step(&mut ignore));
+    // On a pool thread, as `Experiment::run` and the explorer step.
+    bencher.bench_local(|| on_worker_thread(|| sim.step(&mut ignore)));
 }
 
 /// The MLP of the paper's modular-addition runs: p = 97, width 1024, ReLU, 40% of the pairs
@@ -124,5 +125,6 @@ fn mlp_paper_gd_step(bencher: Bencher) {
     let mut ignore = |_: &Metrics| ControlFlow::Continue(());
     sim.step(&mut ignore);
     sim.step(&mut ignore);
-    bencher.bench_local(|| sim.step(&mut ignore));
+    // On a pool thread, as `Experiment::run` and the explorer step.
+    bencher.bench_local(|| on_worker_thread(|| sim.step(&mut ignore)));
 }

@@ -9,7 +9,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use grokflow_cli::number;
-use grokflow_core::experiment::{Experiment, ExperimentError};
+use grokflow_core::experiment::{Experiment, ExperimentError, on_worker_thread};
 use grokflow_core::{
     Config, Layout, Metrics, Precision, Scalar, Status, Transitions, WithScalar, reference,
 };
@@ -227,39 +227,43 @@ fn work<S: Scalar>(
                 break;
             }
         }
-        let mut records = Vec::new();
-        let mut snapshots = Vec::new();
-        let slice_end = Instant::now() + SLICE;
-        loop {
-            let before = records.len();
-            sim.step(&mut |m: &Metrics| {
-                records.push(*m);
-                ControlFlow::Continue(())
-            });
-            // Right after a record the parameters are at its grid time.
-            let recorded = records.len() > before;
-            let terminal = sim.status().is_terminal();
-            // The time the parameters are at: t = 0 before the first step.
-            let now = if sim.steps() == 0 {
-                f64::NEG_INFINITY
-            } else {
-                sim.log10_t()
-            };
-            let due = last_snapshot.is_none_or(|last| now >= last + 1.0 / SNAPSHOTS_PER_DECADE);
-            // A diverged run's parameters are not finite: its last good snapshot stays.
-            let diverged = matches!(sim.status(), Status::Diverged { .. });
-            if !diverged && (single_step || terminal || (recorded && due)) {
-                last_snapshot = Some(now);
-                snapshots.push(Snapshot {
-                    log10_t: now,
-                    weights: snapshot(&sim, &mut planner),
+        // One slice of steps on a worker thread of the pool the core's products share.
+        let (records, snapshots) = on_worker_thread(|| {
+            let mut records = Vec::new();
+            let mut snapshots = Vec::new();
+            let slice_end = Instant::now() + SLICE;
+            loop {
+                let before = records.len();
+                sim.step(&mut |m: &Metrics| {
+                    records.push(*m);
+                    ControlFlow::Continue(())
                 });
+                // Right after a record the parameters are at its grid time.
+                let recorded = records.len() > before;
+                let terminal = sim.status().is_terminal();
+                // The time the parameters are at: t = 0 before the first step.
+                let now = if sim.steps() == 0 {
+                    f64::NEG_INFINITY
+                } else {
+                    sim.log10_t()
+                };
+                let due = last_snapshot.is_none_or(|last| now >= last + 1.0 / SNAPSHOTS_PER_DECADE);
+                // A diverged run's parameters are not finite: its last good snapshot stays.
+                let diverged = matches!(sim.status(), Status::Diverged { .. });
+                if !diverged && (single_step || terminal || (recorded && due)) {
+                    last_snapshot = Some(now);
+                    snapshots.push(Snapshot {
+                        log10_t: now,
+                        weights: snapshot(&sim, &mut planner),
+                    });
+                }
+                let paced_out = pace.is_some() && !records.is_empty();
+                if single_step || paced_out || terminal || Instant::now() >= slice_end {
+                    break;
+                }
             }
-            let paced_out = pace.is_some() && !records.is_empty();
-            if single_step || paced_out || terminal || Instant::now() >= slice_end {
-                break;
-            }
-        }
+            (records, snapshots)
+        });
         records_sent += records.len() as u64;
         let terminal = sim.status().is_terminal();
         let update = Update {

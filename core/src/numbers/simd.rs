@@ -369,7 +369,7 @@ struct Pass<'p, 'b, E> {
 
 impl<E: Element> Pass<'_, '_, E> {
     /// Row `i + r0` on (`ROWS` rows) across all columns: tiles of `VECTORS` vectors, then
-    /// single vectors, then the last columns as one partial vector.
+    /// of two and of one, then the last columns as one partial vector.
     #[inline(always)]
     fn columns<S: Simd, const ROWS: usize, const VECTORS: usize>(
         &self,
@@ -382,6 +382,11 @@ impl<E: Element> Pass<'_, '_, E> {
         while j + VECTORS * lanes <= c.cols {
             self.tile::<S, ROWS, VECTORS>(simd, c, r0, j);
             j += VECTORS * lanes;
+        }
+        // Narrow products (the MLP's outputs for a block of 32 examples) still get two.
+        while j + 2 * lanes <= c.cols {
+            self.tile::<S, ROWS, 2>(simd, c, r0, j);
+            j += 2 * lanes;
         }
         while j + lanes <= c.cols {
             self.tile::<S, ROWS, 1>(simd, c, r0, j);
