@@ -1,5 +1,6 @@
 """Runs grokflow's `gd_step` benchmark beside the numpy and JAX versions of the same update
-(gd_numpy.py, gd_jax.py) at the same sizes and prints one Markdown table with the ratios.
+(gd_numpy.py, gd_jax.py) at the same sizes, and its `mlp_paper_gd_step` beside the JAX step
+of the paper's modular-addition MLP (mlp_jax.py), and prints Markdown tables with the ratios.
 
     pip install numpy "jax[cpu]"
     python3 benches/peers/compare.py
@@ -20,23 +21,50 @@ SIZES = [(64, 32), (1000, 256), (100000, 256)]
 UNITS = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
+def bench_rows(name):
+    """divan's output lines of the `steps` benches matching `name`."""
+    return subprocess.run(
+        ["cargo", "bench", "-q", "-p", "grokflow-benches", "--bench", "steps", "--", name],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.splitlines()
+
+
+def median(cells):
+    """The median cell of a divan row: fastest │ slowest │ median │ mean │ samples │ iters."""
+    value, unit = [c.strip() for c in cells.split("│")][2].split()
+    return float(value) * UNITS[unit]
+
+
 def rust_seconds_per_step():
     """Median of divan's `gd_step` rows, keyed by (d, n)."""
-    out = subprocess.run(
-        ["cargo", "bench", "-q", "-p", "grokflow-benches", "--bench", "steps", "--", "gd_step"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    ).stdout
     times = {}
     row = re.compile(r"d=(\d+) n=(\d+)\s+(.*)")
-    for line in out.splitlines():
+    for line in bench_rows("gd_step"):
         m = row.search(line)
-        if not m:
-            continue
-        # columns: fastest │ slowest │ median │ mean │ samples │ iters
-        cells = [c.strip() for c in m.group(3).split("│")]
-        value, unit = cells[2].split()
-        times[(int(m.group(1)), int(m.group(2)))] = float(value) * UNITS[unit]
+        if m:
+            times[(int(m.group(1)), int(m.group(2)))] = median(m.group(3))
     return times
+
+
+def rust_mlp_seconds_per_step():
+    """Median of divan's `mlp_paper_gd_step` row."""
+    for line in bench_rows("mlp_paper_gd_step"):
+        if "mlp_paper_gd_step" in line:
+            return median(line.split("mlp_paper_gd_step", 1)[1])
+    return None
+
+
+def jax_mlp_seconds_per_step():
+    try:
+        out = subprocess.run(
+            [sys.executable, os.path.join(HERE, "mlp_jax.py"), "97x1024"],
+            cwd=HERE, check=True, capture_output=True, text=True,
+        ).stdout
+    except subprocess.CalledProcessError as err:
+        print(f"note: mlp_jax.py failed ({err.stderr.strip().splitlines()[-1]}); "
+              f"install with: pip install numpy \"jax[cpu]\"", file=sys.stderr)
+        return None
+    return float(out.split()[-1])
 
 
 def peer_seconds_per_step(script):
@@ -86,6 +114,15 @@ def main():
         for peer in (numpy, jax):
             cells.append(f"{peer[size] / r:.1f}×" if r and size in peer else "–")
         print(f"| {size[0]} | {size[1]} | " + " | ".join(cells) + " |")
+
+    rust_mlp, jax_mlp = rust_mlp_seconds_per_step(), jax_mlp_seconds_per_step()
+    print("\ngd step, f32, the paper's modular-addition MLP (p = 97, width 1024, ReLU, "
+          "3763 training pairs, cross-entropy)\n")
+    print("| grokflow | JAX (jit loop) | JAX / grokflow |")
+    print("|---|---|---|")
+    ratio = f"{jax_mlp / rust_mlp:.2f}×" if rust_mlp and jax_mlp else "–"
+    print(f"| {fmt(rust_mlp) if rust_mlp else '–'} | {fmt(jax_mlp) if jax_mlp else '–'} "
+          f"| {ratio} |")
 
 
 if __name__ == "__main__":

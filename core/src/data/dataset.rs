@@ -298,7 +298,15 @@ mod tests {
     #[test]
     fn table_passes_are_exact_on_integers() {
         let mut rng = crate::numbers::rng::Rng::new(4, crate::numbers::rng::Stream::Train);
-        for (n, d) in [(128, 1), (128, 64), (129, 70), (130, 200), (200, 9)] {
+        // d = 600: ten words, one whole visit of WORDS_PER_VISIT words and a partial one.
+        for (n, d) in [
+            (128, 1),
+            (128, 64),
+            (129, 70),
+            (130, 200),
+            (200, 9),
+            (131, 600),
+        ] {
             assert!(n >= TABLE_MIN_ROWS);
             let row_words = words_per_row(d);
             let mut bits: std::vec::Vec<u64> = (0..n * row_words).map(|_| rng.next_u64()).collect();
