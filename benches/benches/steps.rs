@@ -101,12 +101,12 @@ fn model_gd_step(bencher: Bencher, name: &str) {
     bencher.bench_local(|| on_worker_thread(|| sim.step(&mut ignore)));
 }
 
-/// The MLP of the paper's modular-addition runs: p = 97, width 1024, ReLU, 40% of the pairs
-/// (3763 training examples), cross-entropy.
-fn mlp_paper_config() -> Config {
+/// The MLP of the paper's modular-addition runs: p = 97, ReLU, 40% of the pairs (3763
+/// training examples), cross-entropy; the paper's width is 1024.
+fn mlp_paper_config(width: usize) -> Config {
     Config {
         d: 97,
-        width: 1024,
+        width,
         activation: grokflow_core::Activation::Relu,
         train_fraction: 0.4,
         integrator: Integrator::Gd,
@@ -120,7 +120,17 @@ fn mlp_paper_config() -> Config {
 /// One `gd` step (forward, cross-entropy slopes, backward, update) of the paper's MLP.
 #[divan::bench(sample_count = 20)]
 fn mlp_paper_gd_step(bencher: Bencher) {
-    let mut experiment = Experiment::<f32>::new(&mlp_paper_config()).expect("valid");
+    mlp_step(bencher, 1024);
+}
+
+/// The same step at smaller widths: how the cost grows with the width.
+#[divan::bench(args = [128, 256, 512], sample_count = 20)]
+fn mlp_width_gd_step(bencher: Bencher, width: usize) {
+    mlp_step(bencher, width);
+}
+
+fn mlp_step(bencher: Bencher, width: usize) {
+    let mut experiment = Experiment::<f32>::new(&mlp_paper_config(width)).expect("valid");
     let mut sim = experiment.simulation().expect("valid");
     let mut ignore = |_: &Metrics| ControlFlow::Continue(());
     sim.step(&mut ignore);

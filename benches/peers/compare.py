@@ -46,50 +46,33 @@ def rust_seconds_per_step():
     return times
 
 
+MLP_WIDTHS = [128, 256, 512, 1024]
+
+
 def rust_mlp_seconds_per_step():
-    """Median of divan's `mlp_paper_gd_step` row."""
-    for line in bench_rows("mlp_paper_gd_step"):
+    """Medians of divan's `mlp_width_gd_step` (by width) and `mlp_paper_gd_step` (1024)."""
+    times = {}
+    width_row = re.compile(r"[├╰]─ (\d+)\s+(.*│.*)")
+    for line in bench_rows("mlp_"):
         if "mlp_paper_gd_step" in line:
-            return median(line.split("mlp_paper_gd_step", 1)[1])
-    return None
+            times[1024] = median(line.split("mlp_paper_gd_step", 1)[1])
+        elif (m := width_row.search(line)) and "mlp" not in line:
+            times[int(m.group(1))] = median(m.group(2))
+    return times
 
 
 def jax_mlp_seconds_per_step():
+    """mlp_jax.py's seconds per step, by width (p = 97)."""
     try:
         out = subprocess.run(
-            [sys.executable, os.path.join(HERE, "mlp_jax.py"), "97x1024"],
+            [sys.executable, os.path.join(HERE, "mlp_jax.py"), *[f"97x{w}" for w in MLP_WIDTHS]],
             cwd=HERE, check=True, capture_output=True, text=True,
         ).stdout
     except subprocess.CalledProcessError as err:
         print(f"note: mlp_jax.py failed ({err.stderr.strip().splitlines()[-1]}); "
               f"install with: pip install numpy \"jax[cpu]\"", file=sys.stderr)
-        return None
-    return float(out.split()[-1])
-
-
-def peer_seconds_per_step(script):
-    args = [f"{d}x{n}" for d, n in SIZES]
-    try:
-        out = subprocess.run(
-            [sys.executable, os.path.join(HERE, script), *args],
-            cwd=HERE, check=True, capture_output=True, text=True,
-        ).stdout
-    except subprocess.CalledProcessError as err:
-        print(f"note: {script} failed ({err.stderr.strip().splitlines()[-1]}); "
-              f"install with: pip install numpy \"jax[cpu]\"", file=sys.stderr)
         return {}
-    times = {}
-    for line in out.splitlines():
-        _, d, n, secs = line.split()
-        times[(int(d), int(n))] = float(secs)
-    return times
-
-
-def fmt(seconds):
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds / 1e-9:.3g} ns"
+    return {int(width): float(secs) for _, _, width, secs in map(str.split, out.splitlines())}
 
 
 def main():
@@ -116,13 +99,14 @@ def main():
         print(f"| {size[0]} | {size[1]} | " + " | ".join(cells) + " |")
 
     rust_mlp, jax_mlp = rust_mlp_seconds_per_step(), jax_mlp_seconds_per_step()
-    print("\ngd step, f32, the paper's modular-addition MLP (p = 97, width 1024, ReLU, "
-          "3763 training pairs, cross-entropy)\n")
-    print("| grokflow | JAX (jit loop) | JAX / grokflow |")
-    print("|---|---|---|")
-    ratio = f"{jax_mlp / rust_mlp:.2f}×" if rust_mlp and jax_mlp else "–"
-    print(f"| {fmt(rust_mlp) if rust_mlp else '–'} | {fmt(jax_mlp) if jax_mlp else '–'} "
-          f"| {ratio} |")
+    print("\ngd step, f32, the paper's modular-addition MLP (p = 97, ReLU, 3763 training "
+          "pairs, cross-entropy; the paper's width is 1024)\n")
+    print("| width | grokflow | JAX (jit loop) | JAX / grokflow |")
+    print("|---|---|---|---|")
+    for width in MLP_WIDTHS:
+        r, j = rust_mlp.get(width), jax_mlp.get(width)
+        ratio = f"{j / r:.2f}×" if r and j else "–"
+        print(f"| {width} | {fmt(r) if r else '–'} | {fmt(j) if j else '–'} | {ratio} |")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,10 @@ const BAD_INPUT: u8 = 2;
 /// Runs a subcommand to its end and returns the process's exit status: 0, 2 for bad input
 /// (the message is on stderr), 130 when Ctrl-C stopped it (its results are kept).
 pub fn execute(command: Command) -> ExitCode {
+    // A mistyped GROKFLOW_SIMD is refused before any work, naming the levels this machine runs.
+    if let Err(e) = grokflow_core::simd::from_env() {
+        return bad_input(&e.to_string());
+    }
     match command {
         Command::Run(args) => {
             let stop = stop_on_ctrl_c("run");

@@ -61,11 +61,13 @@ fn experiment<S: Scalar>(args: &RunArgs) -> Result<Experiment<S>, String> {
         let large = bytes >= LARGE_BYTES;
         if large {
             eprintln!(
-                "preparing {} of data and buffers (d = {}, n = {}, n_test = {})…",
+                "preparing {} of data and buffers (d = {}, n = {}, n_test = {}; {} vector \
+                 kernels)…",
                 number::bytes(bytes),
                 config.d,
                 config.n,
-                config.n_test
+                config.n_test,
+                grokflow_core::simd::level().name()
             );
         }
         let started = Instant::now();

@@ -102,6 +102,23 @@ fn bad_input_exits_2_and_names_the_problem() {
     }
 }
 
+/// A level that is not one, or one this machine lacks, is refused before the run with the
+/// variable's name and the levels the machine runs.
+#[test]
+fn an_unknown_vector_level_is_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_grokflow"))
+        .args(["run", "--preset", "fig1a-small"])
+        .env("GROKFLOW_SIMD", "avx9000")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("GROKFLOW_SIMD") && stderr.contains("portable"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn csv_has_the_documented_header_and_one_row_per_record() {
     let csv = temp("trajectory.csv");

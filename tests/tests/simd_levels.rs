@@ -19,7 +19,7 @@ fn trace<S: Scalar>(config: &Config) -> Vec<String> {
     lines
 }
 
-/// An MLP whose products are large enough to be shared among threads (p·width·32 ≥ 2²⁰
+/// An MLP whose products are large enough to be shared among threads (p·width·64 ≥ 2²⁰
 /// multiply-adds) and whose sizes are not multiples of any vector width.
 fn wide_mlp() -> Config {
     Config {

@@ -115,10 +115,11 @@ const WORDS_PER_VISIT: usize = 1;
 #[cfg(feature = "parallel")]
 const PARALLEL_MIN_PRODUCTS: usize = 1 << 22;
 
-/// How many parts to split a pass of `rows × d` into (1: run it here).
-fn parts(rows: usize, d: usize) -> usize {
+/// How many parts to split a pass of `rows × d` into (1: run it here). Emulated formats
+/// stay on one thread: stochastic rounding draws from the thread's stream, in order.
+fn parts<S: Scalar>(rows: usize, d: usize) -> usize {
     #[cfg(feature = "parallel")]
-    if rows.saturating_mul(d) >= PARALLEL_MIN_PRODUCTS {
+    if S::IEEE && rows.saturating_mul(d) >= PARALLEL_MIN_PRODUCTS {
         return rayon::current_num_threads().max(1);
     }
     let _ = (rows, d);
@@ -129,7 +130,7 @@ fn parts(rows: usize, d: usize) -> usize {
 /// adds one table sum per word, in word order.
 pub(crate) fn matvec<S: Scalar>(bits: &[u64], row_words: usize, w: &[S], out: &mut [S]) {
     let row_words = row_words.max(1);
-    let parts = parts(out.len(), w.len());
+    let parts = parts::<S>(out.len(), w.len());
     if parts > 1 {
         #[cfg(feature = "parallel")]
         {
@@ -174,7 +175,7 @@ fn matvec_rows<S: Scalar>(bits: &[u64], row_words: usize, w: &[S], out: &mut [S]
 /// `out[j] = Σ_i g[i]·x_ij` for a sign matrix (`row_words` words per row), 64 rows at a time.
 pub(crate) fn matvec_transposed<S: Scalar>(bits: &[u64], row_words: usize, g: &[S], out: &mut [S]) {
     let row_words = row_words.max(1);
-    let parts = parts(g.len(), out.len());
+    let parts = parts::<S>(g.len(), out.len());
     if parts > 1 {
         #[cfg(feature = "parallel")]
         {

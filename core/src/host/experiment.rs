@@ -284,10 +284,20 @@ impl<S: Scalar> Experiment<S> {
 /// passes) then starts at once on the worker that meets it, with the others joining,
 /// instead of being handed from an outside thread to the pool and waited for at every
 /// product: a fifth of a paper-size MLP step (`mlp_paper_gd_step`, 2 cores).
+///
+/// The thread's stochastic-rounding stream goes along and comes back, so a run in an
+/// emulated format draws the same numbers wherever it steps.
 pub fn on_worker_thread<R: Send>(op: impl FnOnce() -> R + Send) -> R {
     #[cfg(feature = "parallel")]
     {
-        rayon::scope(|_| op())
+        use crate::numbers::scalar::{set_stream, stream};
+        let state = stream();
+        let (result, state) = rayon::scope(|_| {
+            set_stream(state);
+            (op(), stream())
+        });
+        set_stream(state);
+        result
     }
     #[cfg(not(feature = "parallel"))]
     {

@@ -3,15 +3,26 @@
 use crate::config::Activation;
 use crate::data::Dataset;
 use crate::models::model::{Model, ModelSizes};
-use crate::numbers::linalg::mul_add;
+use crate::numbers::linalg::{dot, mul_add};
 use crate::numbers::matrix::{MatMut, MatRef};
 use crate::numbers::rng::{Rng, Stream};
 use crate::numbers::scalar::Scalar;
 
-/// Examples whose hidden layers are formed at once. Any size gives the same bits (every sum
-/// over examples runs in example order); this one keeps the scratch of `mlp-tiny` within a
-/// 64 KiB microcontroller while the products stay long enough to share among threads.
-const HIDDEN_BLOCK: usize = 32;
+/// Examples whose hidden layers are formed at once, by width: wide networks get long
+/// products that share well among threads (the paper's width 1024: 32.8 ms a step with 64,
+/// 36.8 ms with 32, 45.4 ms with 16), narrow ones a small scratch (`mlp-tiny` on a 64 KiB
+/// board). Every sum over examples runs in example order, so the block changes no bit; it
+/// depends on the configuration only, so the stochastic-rounding draws, which follow the order
+/// of the operations, are the same on every target too.
+const fn hidden_block(width: usize) -> usize {
+    if width >= 512 {
+        64
+    } else if width >= 128 {
+        32
+    } else {
+        16
+    }
+}
 
 /// Two-layer MLP for modular addition: input `e_a ‖ e_b` (2p), hidden width `h`, `p`
 /// outputs, no output bias, so `f` is 2-homogeneous in `(W₁, b₁, W₂)` with ReLU (3 with the
@@ -53,11 +64,11 @@ impl Mlp {
 
     /// Sizes for residues mod `p` and `width` hidden units: `W₁` (2p × width), `b₁`, `W₂`
     /// (p × width); scratch for the transposed outputs, pre-activations and hidden layer of
-    /// [`HIDDEN_BLOCK`] examples.
+    /// [`hidden_block`] examples.
     pub(crate) const fn sizes(p: usize, width: usize) -> ModelSizes {
         ModelSizes {
             params: p.saturating_mul(3).saturating_add(1).saturating_mul(width),
-            scratch: HIDDEN_BLOCK.saturating_mul(p.saturating_add(width.saturating_mul(2))),
+            scratch: hidden_block(width).saturating_mul(p.saturating_add(width.saturating_mul(2))),
         }
     }
 
@@ -67,13 +78,13 @@ impl Mlp {
         (w1, b1, w2)
     }
 
-    /// Scratch as transposed outputs (`p × HIDDEN_BLOCK`), pre-activations and hidden
-    /// layer (`HIDDEN_BLOCK × h` each).
+    /// Scratch as transposed outputs (`p × block`), pre-activations and hidden layer
+    /// (`block × h` each), for blocks of [`hidden_block`] examples.
     fn scratch<'a, S>(&self, scratch: &'a mut [S]) -> (&'a mut [S], &'a mut [S], &'a mut [S]) {
-        let h = self.width;
-        let (outputs, rest) = scratch.split_at_mut((self.p * HIDDEN_BLOCK).min(scratch.len()));
-        let (pre, rest) = rest.split_at_mut((HIDDEN_BLOCK * h).min(rest.len()));
-        let hidden = rest.get_mut(..HIDDEN_BLOCK * h).unwrap_or_default();
+        let (h, block) = (self.width, hidden_block(self.width));
+        let (outputs, rest) = scratch.split_at_mut((self.p * block).min(scratch.len()));
+        let (pre, rest) = rest.split_at_mut((block * h).min(rest.len()));
+        let hidden = rest.get_mut(..block * h).unwrap_or_default();
         (outputs, pre, hidden)
     }
 
@@ -181,21 +192,34 @@ impl<S: Scalar> Model<S> for Mlp {
     fn predict(&self, params: &[S], data: &Dataset<'_>, scratch: &mut [S], out: &mut [S]) {
         let (h, p) = (self.width, self.p);
         let (w1, b1, w2) = self.split(params);
-        let (outputs_t, pre, hidden_t) = self.scratch(scratch);
-        for (block, logits) in data
-            .blocks(HIDDEN_BLOCK)
-            .zip(out.chunks_mut((HIDDEN_BLOCK * p).max(1)))
-        {
+        let (outputs_t, pre, hidden) = self.scratch(scratch);
+        let blocks = data
+            .blocks(hidden_block(h))
+            .zip(out.chunks_mut((hidden_block(h) * p).max(1)));
+        for (block, logits) in blocks {
+            self.hidden_layer((w1, b1), &block, pre, hidden);
+            if !S::IEEE {
+                // Eight partial sums per output: f_c(x_i) = dot(W₂[c], σ(z_i)) (`Scalar::IEEE`).
+                let examples = logits
+                    .chunks_exact_mut(p.max(1))
+                    .zip(hidden.chunks_exact(h.max(1)));
+                for (example, y) in examples {
+                    for (f, w2_row) in example.iter_mut().zip(w2.chunks_exact(h.max(1))) {
+                        *f = dot(w2_row, y);
+                    }
+                }
+                continue;
+            }
+            // σ(z)ᵀ (over the pre-activations, no longer needed), one row per hidden unit, so
+            // that the product runs along the examples: f_c(x_i) = Σ_j W₂[c, j]·σ(z_ij), j
+            // ascending, into the transposed outputs.
             let rows = block.len();
-            // σ(z)ᵀ, one row per hidden unit, so that the product below runs along the
-            // examples: f_c(x_i) = Σ_j W₂[c, j]·σ(z_ij), j ascending.
-            self.hidden_layer((w1, b1), &block, pre, hidden_t);
-            for (j, row) in pre.chunks_exact_mut(rows.max(1)).take(h).enumerate() {
+            let hidden_t = &mut *pre;
+            for (j, row) in hidden_t.chunks_exact_mut(rows.max(1)).take(h).enumerate() {
                 for (i, y) in row.iter_mut().enumerate() {
-                    *y = hidden_t.get(i * h + j).copied().unwrap_or(S::ZERO);
+                    *y = hidden.get(i * h + j).copied().unwrap_or(S::ZERO);
                 }
             }
-            let hidden_t = &*pre;
             let outputs_t = outputs_t.get_mut(..p * rows).unwrap_or_default();
             outputs_t.fill(S::ZERO);
             mul_add(
@@ -227,8 +251,8 @@ impl<S: Scalar> Model<S> for Mlp {
         // Every sum over examples runs in example order, block after block, so a data set
         // split into blocks gives the bits of one pass.
         for (block, s) in data
-            .blocks(HIDDEN_BLOCK)
-            .zip(slopes.chunks((HIDDEN_BLOCK * p).max(1)))
+            .blocks(hidden_block(h))
+            .zip(slopes.chunks((hidden_block(h) * p).max(1)))
         {
             let rows = block.len();
             self.hidden_layer((w1, b1), &block, pre, hidden);

@@ -42,11 +42,12 @@ const ROWS_PER_TASK: usize = 4;
 const PARALLEL_MIN_TERMS: usize = 1 << 20;
 
 /// `C += A·B` in the order of [`mul_add_in_order`](crate::numbers::matrix::mul_add_in_order), through the format's fastest kernel
-/// ([`Scalar::mul_add_matrix`]) and, with the `parallel` feature and enough terms, shared by
-/// rows among threads.
+/// ([`Scalar::mul_add_matrix`]) and, with the `parallel` feature, enough terms and an IEEE
+/// format, shared by rows among threads.
 pub(crate) fn mul_add<S: Scalar>(c: MatMut<'_, S>, a: MatRef<'_, S>, b: MatRef<'_, S>) {
     #[cfg(feature = "parallel")]
-    if c.rows.saturating_mul(c.cols).saturating_mul(a.cols) >= PARALLEL_MIN_TERMS
+    if S::IEEE
+        && c.rows.saturating_mul(c.cols).saturating_mul(a.cols) >= PARALLEL_MIN_TERMS
         && c.rows > ROWS_PER_TASK
     {
         use rayon::prelude::*;

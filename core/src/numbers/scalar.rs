@@ -9,6 +9,8 @@ mod soft_float;
 pub use approx::F32Approx;
 pub use fixed::{Fixed, Fixed16, Fixed16Sr, Fixed24, Fixed24Sr, Q8_24, Q16_16, QFormat};
 pub use rounding::{Nearest, Rounding, Stochastic, reseed};
+#[cfg(feature = "std")]
+pub(crate) use rounding::{set_stream, stream};
 pub use soft_float::{
     Bf16, Bf16Format, Bf16Sr, F16, F16Format, F16Sr, Format, SoftFloat, quantize,
 };
@@ -47,6 +49,12 @@ pub trait Scalar:
     const ONE: Self;
     /// Short name used in reports (`"f32"`, `"f64"`).
     const NAME: &'static str;
+    /// IEEE binary32 or binary64 in hardware. Their matrix products keep one running sum per
+    /// output, which vector code and threads can follow; the emulated formats keep eight
+    /// partial sums in the MLP's output layer (a smaller rounding error, which the
+    /// low-precision studies depend on), stay on one thread (stochastic rounding draws from
+    /// the thread's stream, in order) and run the portable loops.
+    const IEEE: bool = false;
 
     /// Rounds an f64 into this format.
     fn from_f64(x: f64) -> Self;
@@ -105,6 +113,7 @@ impl Scalar for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const NAME: &'static str = "f32";
+    const IEEE: bool = true;
 
     #[cfg(feature = "std")]
     #[inline]
@@ -159,6 +168,7 @@ impl Scalar for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const NAME: &'static str = "f64";
+    const IEEE: bool = true;
 
     #[cfg(feature = "std")]
     #[inline]

@@ -67,6 +67,19 @@ pub fn reseed(seed: u64) {
     stream::reseed(seed);
 }
 
+/// The calling thread's stochastic-rounding stream `(seed, counter)`, so that work moved to
+/// another thread can take the stream along ([`set_stream`]).
+#[cfg(feature = "std")]
+pub(crate) fn stream() -> (u64, u64) {
+    stream::get()
+}
+
+/// Makes `state` the calling thread's stochastic-rounding stream.
+#[cfg(feature = "std")]
+pub(crate) fn set_stream(state: (u64, u64)) {
+    stream::set(state);
+}
+
 /// SplitMix64's finaliser: a counter-based generator's output for `(seed, counter)`.
 #[inline]
 fn mix(seed: u64, counter: u64) -> u64 {
@@ -92,6 +105,14 @@ mod stream {
 
     pub(super) fn reseed(seed: u64) {
         STATE.with(|s| s.set((seed, 0)));
+    }
+
+    pub(super) fn get() -> (u64, u64) {
+        STATE.with(Cell::get)
+    }
+
+    pub(super) fn set(state: (u64, u64)) {
+        STATE.with(|s| s.set(state));
     }
 
     pub(super) fn uniform() -> f64 {
