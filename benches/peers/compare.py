@@ -75,6 +75,31 @@ def jax_mlp_seconds_per_step():
     return {int(width): float(secs) for _, _, width, secs in map(str.split, out.splitlines())}
 
 
+def peer_seconds_per_step(script):
+    args = [f"{d}x{n}" for d, n in SIZES]
+    try:
+        out = subprocess.run(
+            [sys.executable, os.path.join(HERE, script), *args],
+            cwd=HERE, check=True, capture_output=True, text=True,
+        ).stdout
+    except subprocess.CalledProcessError as err:
+        print(f"note: {script} failed ({err.stderr.strip().splitlines()[-1]}); "
+              f"install with: pip install numpy \"jax[cpu]\"", file=sys.stderr)
+        return {}
+    times = {}
+    for line in out.splitlines():
+        _, d, n, secs = line.split()
+        times[(int(d), int(n))] = float(secs)
+    return times
+
+
+def fmt(seconds):
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
 def main():
     rust = rust_seconds_per_step()
     numpy = peer_seconds_per_step("gd_numpy.py")
