@@ -309,8 +309,8 @@ impl<E: Element> WithSimd for MulAdd<'_, '_, E> {
     }
 }
 
-/// The product in register tiles of `TILE_ROWS` rows × a few vectors (four with 32 vector
-/// registers, two with 16), then single vectors and a last partial vector; `k` runs in
+/// The product in register tiles of `TILE_ROWS` rows × four vectors (with 32 vector
+/// registers) or two, then two, one and a last partial vector; `k` runs in
 /// passes of `DEPTH` with `A`'s slice packed so that the inner loop reads it in order.
 /// Every entry sums `k` in ascending order.
 #[inline(always)]
