@@ -122,7 +122,7 @@ fn parts<S: Scalar>(rows: usize, d: usize) -> usize {
     if S::IEEE && rows.saturating_mul(d) >= PARALLEL_MIN_PRODUCTS {
         return rayon::current_num_threads().max(1);
     }
-    let _ = (rows, d);
+    let _ = (rows, d, S::IEEE);
     1
 }
 

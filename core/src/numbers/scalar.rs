@@ -9,7 +9,7 @@ mod soft_float;
 pub use approx::F32Approx;
 pub use fixed::{Fixed, Fixed16, Fixed16Sr, Fixed24, Fixed24Sr, Q8_24, Q16_16, QFormat};
 pub use rounding::{Nearest, Rounding, Stochastic, reseed};
-#[cfg(feature = "std")]
+#[cfg(feature = "parallel")]
 pub(crate) use rounding::{set_stream, stream};
 pub use soft_float::{
     Bf16, Bf16Format, Bf16Sr, F16, F16Format, F16Sr, Format, SoftFloat, quantize,

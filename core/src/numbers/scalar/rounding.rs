@@ -69,13 +69,13 @@ pub fn reseed(seed: u64) {
 
 /// The calling thread's stochastic-rounding stream `(seed, counter)`, so that work moved to
 /// another thread can take the stream along ([`set_stream`]).
-#[cfg(feature = "std")]
+#[cfg(feature = "parallel")]
 pub(crate) fn stream() -> (u64, u64) {
     stream::get()
 }
 
 /// Makes `state` the calling thread's stochastic-rounding stream.
-#[cfg(feature = "std")]
+#[cfg(feature = "parallel")]
 pub(crate) fn set_stream(state: (u64, u64)) {
     stream::set(state);
 }
@@ -107,10 +107,12 @@ mod stream {
         STATE.with(|s| s.set((seed, 0)));
     }
 
+    #[cfg(feature = "parallel")]
     pub(super) fn get() -> (u64, u64) {
         STATE.with(Cell::get)
     }
 
+    #[cfg(feature = "parallel")]
     pub(super) fn set(state: (u64, u64)) {
         STATE.with(|s| s.set(state));
     }
