@@ -61,22 +61,8 @@ def rust_mlp_seconds_per_step():
     return times
 
 
-def jax_mlp_seconds_per_step():
-    """mlp_jax.py's seconds per step, by width (p = 97)."""
-    try:
-        out = subprocess.run(
-            [sys.executable, os.path.join(HERE, "mlp_jax.py"), *[f"97x{w}" for w in MLP_WIDTHS]],
-            cwd=HERE, check=True, capture_output=True, text=True,
-        ).stdout
-    except subprocess.CalledProcessError as err:
-        print(f"note: mlp_jax.py failed ({err.stderr.strip().splitlines()[-1]}); "
-              f"install with: pip install numpy \"jax[cpu]\"", file=sys.stderr)
-        return {}
-    return {int(width): float(secs) for _, _, width, secs in map(str.split, out.splitlines())}
-
-
-def peer_seconds_per_step(script):
-    args = [f"{d}x{n}" for d, n in SIZES]
+def run_peer(script, args):
+    """The output lines of a peer script, or [] with a note when it cannot run."""
     try:
         out = subprocess.run(
             [sys.executable, os.path.join(HERE, script), *args],
@@ -85,12 +71,20 @@ def peer_seconds_per_step(script):
     except subprocess.CalledProcessError as err:
         print(f"note: {script} failed ({err.stderr.strip().splitlines()[-1]}); "
               f"install with: pip install numpy \"jax[cpu]\"", file=sys.stderr)
-        return {}
-    times = {}
-    for line in out.splitlines():
-        _, d, n, secs = line.split()
-        times[(int(d), int(n))] = float(secs)
-    return times
+        return []
+    return out.splitlines()
+
+
+def jax_mlp_seconds_per_step():
+    """mlp_jax.py's seconds per step, by width (p = 97)."""
+    lines = run_peer("mlp_jax.py", [f"97x{w}" for w in MLP_WIDTHS])
+    return {int(width): float(secs) for _, _, width, secs in map(str.split, lines)}
+
+
+def peer_seconds_per_step(script):
+    """A gd peer's seconds per step, keyed by (d, n)."""
+    lines = run_peer(script, [f"{d}x{n}" for d, n in SIZES])
+    return {(int(d), int(n)): float(secs) for _, d, n, secs in map(str.split, lines)}
 
 
 def fmt(seconds):

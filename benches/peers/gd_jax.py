@@ -32,17 +32,23 @@ def run(u, v, x, y, steps):
     return jax.lax.fori_loop(0, steps, body, (u, v))
 
 
-def seconds_per_step(d, n, min_seconds=1.0):
-    x, y, u, v = (jnp.asarray(a) for a in make_problem(d, n))
-    jax.block_until_ready(run(u, v, x, y, 2))  # compile
+def time_per_step(run_steps, min_seconds):
+    """Seconds per step of `run_steps(k)` (compiled once first), with k grown until a call
+    takes `min_seconds`."""
+    jax.block_until_ready(run_steps(2))  # compile
     steps = 16
     while True:
         start = time.perf_counter()
-        jax.block_until_ready(run(u, v, x, y, steps))
+        jax.block_until_ready(run_steps(steps))
         elapsed = time.perf_counter() - start
         if elapsed >= min_seconds:
             return elapsed / steps
         steps *= 4
+
+
+def seconds_per_step(d, n, min_seconds=1.0):
+    x, y, u, v = (jnp.asarray(a) for a in make_problem(d, n))
+    return time_per_step(lambda steps: run(u, v, x, y, steps), min_seconds)
 
 
 if __name__ == "__main__":

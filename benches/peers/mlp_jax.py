@@ -9,11 +9,12 @@ Prints one line per size: `jax-mlp p width seconds_per_step` (compile time exclu
 """
 
 import sys
-import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from gd_jax import time_per_step
 
 
 def make_problem(p, width, fraction=0.4, seed=0):
@@ -55,15 +56,7 @@ def seconds_per_step(p, width, min_seconds=2.0):
     a, b, labels = jnp.asarray(a), jnp.asarray(b), jnp.asarray(labels)
     params = tuple(jnp.asarray(x) for x in params)
     run = make_run(p)
-    jax.block_until_ready(run(params, a, b, labels, 2))  # compile
-    steps = 4
-    while True:
-        start = time.perf_counter()
-        jax.block_until_ready(run(params, a, b, labels, steps))
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_seconds:
-            return elapsed / steps
-        steps *= 2
+    return time_per_step(lambda steps: run(params, a, b, labels, steps), min_seconds)
 
 
 if __name__ == "__main__":

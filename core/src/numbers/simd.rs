@@ -91,27 +91,25 @@ impl Level {
     fn dispatch<Op: WithSimd>(self, op: Op) -> Op::Output {
         match self {
             #[cfg(target_arch = "x86_64")]
-            Level::Sse42 => match pulp::x86::V2::try_new() {
-                Some(simd) => Simd::vectorize(simd, op),
-                None => Simd::vectorize(pulp::Scalar::new(), op),
-            },
+            Level::Sse42 => on(pulp::x86::V2::try_new(), op),
             #[cfg(target_arch = "x86_64")]
-            Level::Avx2 => match pulp::x86::V3::try_new() {
-                Some(simd) => Simd::vectorize(simd, op),
-                None => Simd::vectorize(pulp::Scalar::new(), op),
-            },
+            Level::Avx2 => on(pulp::x86::V3::try_new(), op),
             #[cfg(target_arch = "x86_64")]
-            Level::Avx512 => match pulp::x86::V4::try_new() {
-                Some(simd) => Simd::vectorize(simd, op),
-                None => Simd::vectorize(pulp::Scalar::new(), op),
-            },
+            Level::Avx512 => on(pulp::x86::V4::try_new(), op),
             #[cfg(target_arch = "aarch64")]
-            Level::Neon => match pulp::aarch64::Neon::try_new() {
-                Some(simd) => Simd::vectorize(simd, op),
-                None => Simd::vectorize(pulp::Scalar::new(), op),
-            },
+            Level::Neon => on(pulp::aarch64::Neon::try_new(), op),
             _ => Simd::vectorize(pulp::Scalar::new(), op),
         }
+    }
+}
+
+/// Runs `op` with `simd` if the machine has it, else with `pulp`'s scalar type.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+#[inline]
+fn on<S: Simd, Op: WithSimd>(simd: Option<S>, op: Op) -> Op::Output {
+    match simd {
+        Some(simd) => Simd::vectorize(simd, op),
+        None => Simd::vectorize(pulp::Scalar::new(), op),
     }
 }
 
