@@ -38,13 +38,17 @@ const INTERRUPTED: u8 = 130;
 /// Exit status of bad input.
 const BAD_INPUT: u8 = 2;
 
+/// Refuses the environment before any work, the explorer's included: a mistyped
+/// `GROKFLOW_SIMD`, or a level this machine lacks, exits with 2 and names the levels it runs.
+pub fn check_environment() -> Result<(), ExitCode> {
+    grokflow_core::simd::from_env()
+        .map(|_| ())
+        .map_err(|e| bad_input(&e.to_string()))
+}
+
 /// Runs a subcommand to its end and returns the process's exit status: 0, 2 for bad input
 /// (the message is on stderr), 130 when Ctrl-C stopped it (its results are kept).
 pub fn execute(command: Command) -> ExitCode {
-    // A mistyped GROKFLOW_SIMD is refused before any work, naming the levels this machine runs.
-    if let Err(e) = grokflow_core::simd::from_env() {
-        return bad_input(&e.to_string());
-    }
     match command {
         Command::Run(args) => {
             let stop = stop_on_ctrl_c("run");

@@ -7,6 +7,9 @@ use grokflow_cli::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(refused) = grokflow_cli::check_environment() {
+        return refused;
+    }
     let Some(command) = cli.command else {
         return match grokflow::app::run_native(cli.explorer) {
             Ok(()) => ExitCode::SUCCESS,
