@@ -61,10 +61,32 @@ impl LogGrid {
         }
     }
 
+    /// Grid point `index` with its time and `log10` of it, computed once for the steps that
+    /// compare against it.
+    pub fn point(&self, index: u32) -> GridPoint {
+        GridPoint {
+            index,
+            t: self.time(index),
+            log10_t: self.log10_time(index),
+        }
+    }
+
     /// Index of the final point, `t_max`.
     pub fn last_index(&self) -> u32 {
         self.last
     }
+}
+
+/// One grid time: its index, `t` and `log10 t` as [`LogGrid::time`] and
+/// [`LogGrid::log10_time`] give them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GridPoint {
+    /// Index on the grid (0 is `t = 0`).
+    pub index: u32,
+    /// The time.
+    pub t: f64,
+    /// `log10` of the time (`−∞` at index 0).
+    pub log10_t: f64,
 }
 
 #[cfg(test)]

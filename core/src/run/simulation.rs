@@ -14,7 +14,7 @@ use crate::models::{Model, Network};
 use crate::numbers::math;
 use crate::numbers::scalar::Scalar;
 use crate::objective::Objective;
-use crate::run::grid::LogGrid;
+use crate::run::grid::{GridPoint, LogGrid};
 use crate::run::metrics::{Metrics, References, cosine};
 use crate::run::storage::Layout;
 use crate::run::transition::{TransitionDetector, Transitions};
@@ -70,7 +70,8 @@ pub struct Simulation<'a, S: Scalar> {
     /// Largest fraction of parameters swamped in one step since the last record.
     swamped: f64,
     grid: LogGrid,
-    next_grid: u32,
+    /// The next record's grid time.
+    next: GridPoint,
     detector: TransitionDetector,
     status: Status,
     last: Option<Metrics>,
@@ -128,6 +129,7 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         let train_block = k * Network::examples_per_block(config, n);
         let (outputs, rest) = rest.split_at_mut(train_block);
         let (slopes, test_outputs) = rest.split_at_mut(train_block);
+        let grid = LogGrid::new(config.t_max, config.points_per_decade);
         Ok(Self {
             config: *config,
             objective: Objective::new(model, config.loss, data.train, outputs, slopes, scratch),
@@ -138,8 +140,8 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             params,
             stepper,
             swamped: 0.0,
-            grid: LogGrid::new(config.t_max, config.points_per_decade),
-            next_grid: 0,
+            grid,
+            next: grid.point(0),
             detector: TransitionDetector::new(config.is_classification()),
             status: Status::Running,
             last: None,
@@ -210,7 +212,7 @@ impl<'a, S: Scalar> Simulation<'a, S> {
     /// Steps until `t ≥ t_target` (or the run ends) and returns the status. Call again with a
     /// later target to continue: this is how a UI slices a long run.
     pub fn step_until<O: Observer>(&mut self, t_target: f64, observer: &mut O) -> Status {
-        while !self.status.is_terminal() && (self.t() < t_target || self.next_grid == 0) {
+        while !self.status.is_terminal() && (self.t() < t_target || self.next.index == 0) {
             self.step(observer);
         }
         self.status
@@ -221,12 +223,12 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         if self.status.is_terminal() {
             return self.status;
         }
-        if self.next_grid == 0 {
+        if self.next.index == 0 {
             self.record(observer);
             return self.status;
         }
         let params_len = self.params.len().max(1) as f64;
-        let t_stop = self.grid.time(self.next_grid);
+        let t_stop = self.next.t;
         let advance = match self
             .stepper
             .step(&mut self.objective, &mut self.params, t_stop)
@@ -245,9 +247,7 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             .observe_train(train.log10_t, train.loss, train.accuracy);
         let swamped = advance.swamped;
         self.swamped = self.swamped.max(swamped as f64 / params_len);
-        if self.log10_t() >= self.grid.log10_time(self.next_grid)
-            || self.t() >= self.grid.time(self.next_grid)
-        {
+        if self.log10_t() >= self.next.log10_t || self.t() >= self.next.t {
             self.record(observer);
         }
         self.status
@@ -263,7 +263,7 @@ impl<'a, S: Scalar> Simulation<'a, S> {
             };
             return;
         }
-        if self.next_grid == 0 {
+        if self.next.index == 0 {
             self.detector.observe_train(
                 f64::NEG_INFINITY,
                 metrics.train_loss,
@@ -274,13 +274,12 @@ impl<'a, S: Scalar> Simulation<'a, S> {
         self.last = Some(metrics);
         self.swamped = 0.0;
         // A discrete step may cross several grid times: skip to the first one still ahead.
-        while self.next_grid <= self.grid.last_index()
-            && (self.grid.time(self.next_grid) <= self.t()
-                || self.grid.log10_time(self.next_grid) <= self.log10_t())
+        while self.next.index <= self.grid.last_index()
+            && (self.next.t <= self.t() || self.next.log10_t <= self.log10_t())
         {
-            self.next_grid += 1;
+            self.next = self.grid.point(self.next.index + 1);
         }
-        if self.next_grid > self.grid.last_index() {
+        if self.next.index > self.grid.last_index() {
             self.status = Status::Finished;
         }
         if observer.record(&metrics).is_break() && !self.status.is_terminal() {
