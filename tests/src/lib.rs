@@ -4,8 +4,30 @@
 //! mathematics or the theory (docs/theory.md) predicts, never values copied from an earlier
 //! run. A claim is written once, generic over the number format, and [`in_f32_and_f64!`]
 //! makes it a test in f32 and one in f64 (the f64 run is the reference).
+use std::path::PathBuf;
+
 use grokflow_core::experiment::{Summary, trajectory};
 use grokflow_core::{Config, Metrics, Scalar};
+
+/// A file of `tests/data/`.
+pub fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
+}
+
+/// The rows of a numeric CSV of `tests/data/` (an independent reference), header skipped.
+pub fn reference_rows(name: &str) -> Vec<Vec<f64>> {
+    let text = std::fs::read_to_string(data(name)).expect("reference file");
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            line.split(',')
+                .map(|x| x.parse().expect("number"))
+                .collect()
+        })
+        .collect()
+}
 
 /// Runs `config` in format `S` and returns the summary and every record.
 pub fn run<S: Scalar>(config: &Config, references: bool) -> (Summary, Vec<Metrics>) {

@@ -2,30 +2,16 @@
 //! update, reproduces a trajectory computed independently with numpy
 //! (`tests/data/make_gd_reference.py`, float64).
 
-use std::path::PathBuf;
-
 use grokflow_core::experiment::Experiment;
 use grokflow_core::file_data::DataFile;
 use grokflow_core::{Config, Integrator, Loss, Metrics, Scalar, Status};
-
-fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
-}
+use grokflow_tests::{data, reference_rows};
 
 /// One row of the numpy trajectory: (step, train_loss, test_loss, param_norm).
 fn reference() -> Vec<(u64, f64, f64, f64)> {
-    let text = std::fs::read_to_string(data("gd_reference_trajectory.csv")).expect("reference");
-    text.lines()
-        .skip(1)
-        .map(|line| {
-            let v: Vec<f64> = line
-                .split(',')
-                .map(|x| x.parse().expect("number"))
-                .collect();
-            (v[0] as u64, v[2], v[3], v[4])
-        })
+    reference_rows("gd_reference_trajectory.csv")
+        .iter()
+        .map(|v| (v[0] as u64, v[2], v[3], v[4]))
         .collect()
 }
 
