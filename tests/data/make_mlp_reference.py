@@ -14,8 +14,8 @@ What grokflow's documentation fixes, and this script rebuilds:
 - the split: all p^2 pairs (a, b) in order a-major, a Fisher-Yates shuffle from the last index
   down, the first round(fraction * p^2) pairs for training, the rest for testing;
 - the network: f(a, b) = W2 relu(W1[a] + W1[p + b] + b1), W1 (2p x h, Kaiming-normal,
-  std alpha*sqrt(2/2p), drawn row by row), b1 = 0, W2 (p x h, std alpha*sqrt(2/h), drawn
-  after W1); mean cross-entropy; theta <- theta (1 - lr*lambda) - lr * grad L(theta) on every
+  std alpha*sqrt(2/2p), drawn row by row), b1 = 0, W2 (p x h, std alpha*sqrt(1/h), drawn
+  after W1; gain 1 as in the paper's code); mean cross-entropy; theta <- theta (1 - lr*lambda) - lr * grad L(theta) on every
   parameter; accuracy counts f_y > max_{c != y} f_c.
 """
 
@@ -93,7 +93,7 @@ def split() -> tuple[np.ndarray, np.ndarray]:
 
 def init() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = Rng(SEED, INIT_STREAM)
-    std1, std2 = ALPHA * math.sqrt(2.0 / (2 * P)), ALPHA * math.sqrt(2.0 / WIDTH)
+    std1, std2 = ALPHA * math.sqrt(2.0 / (2 * P)), ALPHA * math.sqrt(1.0 / WIDTH)
     w1 = np.array([std1 * rng.normal() for _ in range(2 * P * WIDTH)]).reshape(2 * P, WIDTH)
     w2 = np.array([std2 * rng.normal() for _ in range(P * WIDTH)]).reshape(P, WIDTH)
     return w1, np.zeros(WIDTH), w2

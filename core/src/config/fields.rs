@@ -91,7 +91,7 @@ impl Config {
         field(
             "zero_output_init",
             FieldKind::Switch,
-            "Start the MLP's output layer at zero (the paper's choice) or Kaiming.",
+            "Start the MLP's output layer at zero (f(θ(0)) = 0, the theorems' setting) or Kaiming-normal with gain 1 (the default of the paper's code).",
         ),
         field(
             "depth",

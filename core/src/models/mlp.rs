@@ -30,8 +30,9 @@ const fn hidden_block(width: usize) -> usize {
 ///
 /// Parameters `[W₁ | b₁ | W₂]`: `W₁` stored input-major (row `r` is the `h` weights of input
 /// `r`, so a one-hot input is one row), then `b₁` (`h`), then `W₂` row-major (`p × h`).
-/// Initialised Kaiming-normal (fan-in, gain √2) times `α`, `b₁ = 0`, and `W₂ = 0` when
-/// `zero_output` is set (the paper's choice, which makes `f(θ(0)) = 0`).
+/// Initialised as the paper's code does: Kaiming-normal by fan-in times `α`, gain √2 for `W₁`
+/// (it feeds the activation) and 1 for `W₂`, `b₁ = 0`; `W₂ = 0` when `zero_output` is set
+/// (the paper's option that makes `f(θ(0)) = 0`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Mlp {
     p: usize,
@@ -177,7 +178,7 @@ impl<S: Scalar> Model<S> for Mlp {
         let mut rng = Rng::new(self.seed, Stream::Init);
         let w1_len = 2 * self.p * self.width;
         let std_w1 = self.alpha * crate::numbers::math::sqrt(2.0 / (2 * self.p) as f64);
-        let std_w2 = self.alpha * crate::numbers::math::sqrt(2.0 / self.width as f64);
+        let std_w2 = self.alpha * crate::numbers::math::sqrt(1.0 / self.width as f64);
         for (k, x) in params.iter_mut().enumerate() {
             *x = if k < w1_len {
                 S::from_f64(std_w1 * rng.normal())
