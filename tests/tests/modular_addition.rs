@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use grokflow_core::experiment::Summary;
-use grokflow_core::{Config, FIG2_SMALL, MLP_TINY, Metrics, Scalar, Status};
+use grokflow_core::{Config, FIG2_RELU_SMALL, FIG2_SMALL, MLP_TINY, Metrics, Scalar, Status};
 use grokflow_tests::run;
 
 fn summary<S: Scalar>(config: &Config) -> (Summary, Vec<Metrics>) {
@@ -63,6 +63,32 @@ fn tiny_groks<S: Scalar>() {
     assert!(tiny.last.and_then(|m| m.test_acc).expect("accuracy") >= 0.95);
 }
 
+/// `fig2-relu-small`, the paper's (2-homogeneous) ReLU network: 100% train accuracy early,
+/// test accuracy past 95% more than ten times later, and still there at the end.
+fn relu_groks<S: Scalar>() {
+    let (relu, _) = summary::<S>(&FIG2_RELU_SMALL.config);
+    let t_fit = relu.transitions.t_fit().expect("fits");
+    assert!(
+        t_grok(&relu) > 10.0 * t_fit,
+        "t_grok {} vs t_fit {t_fit}",
+        t_grok(&relu)
+    );
+    assert!(relu.last.and_then(|m| m.test_acc).expect("accuracy") >= 0.95);
+}
+
+/// The paper's "λ too large makes training collapse", on the ReLU network: at λ = 10⁻² the
+/// training set is never fitted.
+fn relu_too_much_decay_collapses<S: Scalar>() {
+    let (collapsed, _) = summary::<S>(&Config {
+        lambda: 1e-2,
+        t_max: 5e3,
+        ..FIG2_RELU_SMALL.config
+    });
+    assert_eq!(collapsed.transitions.t_fit(), None);
+    let last = collapsed.last.expect("records");
+    assert!(last.train_acc.expect("accuracy") < 0.5, "{last:?}");
+}
+
 fn larger_init_delays<S: Scalar>() {
     let (base, _) = base::<S>();
     let (scaled, _) = summary::<S>(&Config {
@@ -107,6 +133,8 @@ fn too_much_decay_collapses<S: Scalar>() {
 grokflow_tests::in_f32_and_f64!(
     grokking,
     tiny_groks,
+    relu_groks,
+    relu_too_much_decay_collapses,
     larger_init_delays,
     larger_decay_advances,
     too_much_decay_collapses
