@@ -212,7 +212,7 @@ pub const FIG2_RELU_SMALL: Preset = Preset {
     description: "Modular addition with the paper's ReLU MLP (p = 23, width 128, 90% of pairs, \
                   both layers Kaiming × α, α = 10, λ = 10⁻³, gd η = 0.5): train accuracy 100% \
                   at t ≈ 160, test accuracy past 95% near t ≈ 8800; λ = 10⁻² never fits.",
-    look_for: "Accuracy: train reaches 1 near t ≈ 150, test stays near 0 for more than a \
+    look_for: "Accuracy: train reaches 1 near t ≈ 160, test stays near 0 for more than a \
                decade and then climbs past 0.95 near t ≈ 8800. Set λ = 0.01: training \
                collapses and never fits.",
     config: Config {
