@@ -89,6 +89,35 @@ fn relu_too_much_decay_collapses<S: Scalar>() {
     assert!(last.train_acc.expect("accuracy") < 0.5, "{last:?}");
 }
 
+/// The paper's two orderings on the ReLU network, by t_grok (test accuracy ≥ 95%), for three
+/// seeds: ten times the init scale (α = 100) groks later, twice the weight decay (λ = 2·10⁻³)
+/// earlier. Measured in f32 (t_grok of α = 10 / 100 / λ doubled): seed 7: 8781 / 10 802 /
+/// 6569; seed 1: 5564 / 8270 / 3418; seed 2: 5855 / 7575 / 3694.
+fn relu_orderings<S: Scalar>() {
+    for seed in [7, 1, 2] {
+        let t_grok_of = |alpha: f64, lambda: f64| {
+            let (run, _) = summary::<S>(&Config {
+                alpha,
+                lambda,
+                seed,
+                t_max: 1.5e4,
+                ..FIG2_RELU_SMALL.config
+            });
+            run.transitions
+                .t_grok()
+                .unwrap_or_else(|| panic!("seed {seed}, α = {alpha}, λ = {lambda}: no t_grok"))
+        };
+        let (alpha, lambda) = (FIG2_RELU_SMALL.config.alpha, FIG2_RELU_SMALL.config.lambda);
+        let base = t_grok_of(alpha, lambda);
+        let larger_init = t_grok_of(10.0 * alpha, lambda);
+        let larger_decay = t_grok_of(alpha, 2.0 * lambda);
+        assert!(
+            larger_init > 1.1 * base && larger_decay < 0.9 * base,
+            "seed {seed}: t_grok {base}, with 10α {larger_init}, with 2λ {larger_decay}"
+        );
+    }
+}
+
 fn larger_init_delays<S: Scalar>() {
     let (base, _) = base::<S>();
     let (scaled, _) = summary::<S>(&Config {
@@ -134,6 +163,7 @@ grokflow_tests::in_f32_and_f64!(
     grokking,
     tiny_groks,
     relu_groks,
+    relu_orderings,
     relu_too_much_decay_collapses,
     larger_init_delays,
     larger_decay_advances,
