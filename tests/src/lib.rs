@@ -34,6 +34,22 @@ pub fn run<S: Scalar>(config: &Config, references: bool) -> (Summary, Vec<Metric
     trajectory::<S>(config, references).expect("valid configuration")
 }
 
+/// Asserts that `got`, grokflow's value of `what` at `step`, is within `max_relative_error`
+/// of `want`, an independent reference's.
+pub fn assert_matches_reference(
+    what: &str,
+    step: u64,
+    got: f64,
+    want: f64,
+    max_relative_error: f64,
+) {
+    let rel = (got / want - 1.0).abs();
+    assert!(
+        rel < max_relative_error,
+        "step {step} {what}: {got} vs reference {want}"
+    );
+}
+
 /// The first record at or after time `t`.
 pub fn at(records: &[Metrics], t: f64) -> &Metrics {
     records

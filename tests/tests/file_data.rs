@@ -5,7 +5,7 @@
 use grokflow_core::experiment::Experiment;
 use grokflow_core::file_data::DataFile;
 use grokflow_core::{Config, Integrator, Loss, Metrics, Scalar, Status};
-use grokflow_tests::{data, reference_rows};
+use grokflow_tests::{assert_matches_reference, data, reference_rows};
 
 /// One row of the numpy trajectory: (step, train_loss, test_loss, param_norm).
 fn reference() -> Vec<(u64, f64, f64, f64)> {
@@ -48,11 +48,7 @@ fn matches_numpy<S: Scalar>(max_relative_error: f64) {
             ("test loss", m.test_loss, test_loss),
             ("‖θ‖", m.param_norm, norm),
         ] {
-            let rel = (got / want - 1.0).abs();
-            assert!(
-                rel < max_relative_error,
-                "step {step} {what}: {got} vs numpy {want}"
-            );
+            assert_matches_reference(what, step, got, want, max_relative_error);
         }
     }
 }

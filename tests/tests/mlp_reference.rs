@@ -4,7 +4,7 @@
 //! cross-entropy, backpropagation and the `gd` update written out in numpy).
 
 use grokflow_core::{Activation, Config, FIG2_SMALL, Integrator, Scalar, Status};
-use grokflow_tests::{reference_rows, run};
+use grokflow_tests::{assert_matches_reference, reference_rows, run};
 
 /// The script's settings: p = 11, width 32, half of the pairs, α = 1 with both layers
 /// Kaiming-normal, λ = 0.01, η = 0.5, 300 steps (the training set is fitted at step 236).
@@ -46,12 +46,7 @@ fn matches_numpy<S: Scalar>(max_relative_error: f64) {
             ("test loss", m.test_loss, row[3]),
             ("‖θ‖", m.param_norm, row[6]),
         ] {
-            let rel = (got / want - 1.0).abs();
-            assert!(
-                rel < max_relative_error,
-                "step {} {what}: {got} vs numpy {want}",
-                m.step
-            );
+            assert_matches_reference(what, m.step, got, want, max_relative_error);
         }
         for (what, got, want) in [
             ("train accuracy", m.train_acc, row[4]),

@@ -37,43 +37,35 @@ fn t_jump(records: &[Metrics]) -> f64 {
         .t
 }
 
-fn grokking<S: Scalar>() {
-    let (base, _) = base::<S>();
-    let t_fit = base.transitions.t_fit().expect("fits");
-    assert!(t_fit <= 10.0, "t_fit {t_fit}");
-    // "Long before": test accuracy reaches 95% at least a hundred times later.
+/// Train accuracy reaches 100%, test accuracy passes 95% more than `factor` times later and is
+/// still there at the end; returns t_fit.
+fn groks_after_fitting(run: &Summary, factor: f64) -> f64 {
+    let t_fit = run.transitions.t_fit().expect("fits");
     assert!(
-        t_grok(base) > 100.0 * t_fit,
+        t_grok(run) > factor * t_fit,
         "t_grok {} vs t_fit {t_fit}",
-        t_grok(base)
+        t_grok(run)
     );
-    assert!(base.last.and_then(|m| m.test_acc).expect("accuracy") >= 0.95);
+    assert!(run.last.and_then(|m| m.test_acc).expect("accuracy") >= 0.95);
+    t_fit
+}
+
+fn grokking<S: Scalar>() {
+    // "Long before": test accuracy reaches 95% at least a hundred times later.
+    let t_fit = groks_after_fitting(&base::<S>().0, 100.0);
+    assert!(t_fit <= 10.0, "t_fit {t_fit}");
 }
 
 /// `mlp-tiny`, the network the LM3S6965 trains: 100% train accuracy early, test accuracy past
 /// 95% at least ten times later, and still there at the end.
 fn tiny_groks<S: Scalar>() {
-    let (tiny, _) = summary::<S>(&MLP_TINY.config);
-    let t_fit = tiny.transitions.t_fit().expect("fits");
-    assert!(
-        t_grok(&tiny) > 10.0 * t_fit,
-        "t_grok {} vs t_fit {t_fit}",
-        t_grok(&tiny)
-    );
-    assert!(tiny.last.and_then(|m| m.test_acc).expect("accuracy") >= 0.95);
+    groks_after_fitting(&summary::<S>(&MLP_TINY.config).0, 10.0);
 }
 
 /// `fig2-relu-small`, the paper's (2-homogeneous) ReLU network: 100% train accuracy early,
 /// test accuracy past 95% more than ten times later, and still there at the end.
 fn relu_groks<S: Scalar>() {
-    let (relu, _) = summary::<S>(&FIG2_RELU_SMALL.config);
-    let t_fit = relu.transitions.t_fit().expect("fits");
-    assert!(
-        t_grok(&relu) > 10.0 * t_fit,
-        "t_grok {} vs t_fit {t_fit}",
-        t_grok(&relu)
-    );
-    assert!(relu.last.and_then(|m| m.test_acc).expect("accuracy") >= 0.95);
+    groks_after_fitting(&summary::<S>(&FIG2_RELU_SMALL.config).0, 10.0);
 }
 
 /// The paper's "λ too large makes training collapse", on the ReLU network: at λ = 10⁻² the
