@@ -80,7 +80,12 @@ fn fig1a_small_run() {
 }
 
 /// The other models at their small and full preset sizes.
-const MODEL_PRESETS: [&str; 4] = ["fig3-small", "fig3", "fig2-small", "fig2"];
+const MODEL_PRESETS: [&str; 4] = [
+    "fig3-small",
+    "fig3",
+    "fig2-quadratic-small",
+    "fig2-quadratic",
+];
 
 /// One `gd` step (one gradient) of matrix completion (`fig3*`) and the MLP (`fig2*`).
 #[divan::bench(args = MODEL_PRESETS)]
@@ -112,7 +117,7 @@ fn mlp_paper_config(width: usize) -> Config {
         integrator: Integrator::Gd,
         t_max: 1e12,
         points_per_decade: 1,
-        ..grokflow_core::FIG2_SMALL.config
+        ..grokflow_core::FIG2_QUADRATIC_SMALL.config
     }
     .with_derived_sizes()
 }

@@ -13,9 +13,9 @@ pub use decay_warning::DecayWarning;
 pub use grid::LogGrid;
 pub use metrics::{Metrics, References};
 pub use preset::{
-    FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, FIG2, FIG2_RELU_SMALL, FIG2_SMALL, FIG3, FIG3_SMALL,
-    FIG4_SMALL, MC_TINY, MLP_TINY, PRECISION_SMALL, PRESETS, Preset, SPARSE_REG_SMALL, preset,
-    task_preset,
+    FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, FIG2, FIG2_QUADRATIC, FIG2_QUADRATIC_SMALL, FIG2_SMALL,
+    FIG3, FIG3_SMALL, FIG4_DIAGONAL_SMALL, FIG4_SMALL, MC_TINY, MLP_TINY, PRECISION_SMALL, PRESETS,
+    Preset, SPARSE_REG_SMALL, preset, task_preset,
 };
 pub use simulation::{Observer, Simulation, Status};
 pub use storage::{Layout, StaticStorage};

@@ -270,7 +270,7 @@ fn every_model_draws_its_curves_and_weights() {
             d: 7,
             width: 8,
             t_max: 5.0,
-            ..grokflow_core::FIG2_SMALL.config
+            ..grokflow_core::FIG2_QUADRATIC_SMALL.config
         }
         .with_derived_sizes(),
     ];

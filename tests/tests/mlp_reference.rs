@@ -3,7 +3,7 @@
 //! split and initialisation rebuilt from the documented random streams, the forward pass,
 //! cross-entropy, backpropagation and the `gd` update written out in numpy).
 
-use grokflow_core::{Activation, Config, FIG2_SMALL, Integrator, Scalar, Status};
+use grokflow_core::{Activation, Config, FIG2_QUADRATIC_SMALL, Integrator, Scalar, Status};
 use grokflow_tests::{assert_matches_reference, reference_rows, run};
 
 /// The script's settings: p = 11, width 32, half of the pairs, α = 1 with both layers
@@ -25,7 +25,7 @@ fn config() -> Config {
         t_max: 150.0,
         points_per_decade: 100,
         seed: 20261130,
-        ..FIG2_SMALL.config
+        ..FIG2_QUADRATIC_SMALL.config
     }
     .with_derived_sizes()
 }

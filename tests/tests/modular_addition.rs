@@ -1,11 +1,12 @@
-//! Fig. 2 at CI scale (`fig2-small`): a homogeneous MLP fits modular addition at once and
-//! generalises much later; a larger init scale delays the jump, a larger weight decay advances
-//! it, and a weight decay that is too large makes training collapse.
+//! Fig. 2 at CI scale: a homogeneous MLP fits modular addition early and generalises much
+//! later; a larger init scale delays the jump, a larger weight decay advances it, and a weight
+//! decay that is too large makes training collapse. `fig2-small` is the paper's ReLU network
+//! (2-homogeneous), `fig2-quadratic-small` the 3-homogeneous quadratic one.
 
 use std::sync::OnceLock;
 
 use grokflow_core::experiment::Summary;
-use grokflow_core::{Config, FIG2_RELU_SMALL, FIG2_SMALL, MLP_TINY, Metrics, Scalar, Status};
+use grokflow_core::{Config, FIG2_QUADRATIC_SMALL, FIG2_SMALL, MLP_TINY, Metrics, Scalar, Status};
 use grokflow_tests::run;
 
 fn summary<S: Scalar>(config: &Config) -> (Summary, Vec<Metrics>) {
@@ -14,12 +15,12 @@ fn summary<S: Scalar>(config: &Config) -> (Summary, Vec<Metrics>) {
     (summary, records)
 }
 
-/// The `fig2-small` run, computed once per number format and shared by the tests.
+/// The `fig2-quadratic-small` run, computed once per number format and shared by the tests.
 fn base<S: Scalar>() -> &'static (Summary, Vec<Metrics>) {
     static F32: OnceLock<(Summary, Vec<Metrics>)> = OnceLock::new();
     static F64: OnceLock<(Summary, Vec<Metrics>)> = OnceLock::new();
     let cell = if S::NAME == "f32" { &F32 } else { &F64 };
-    cell.get_or_init(|| summary::<S>(&FIG2_SMALL.config))
+    cell.get_or_init(|| summary::<S>(&FIG2_QUADRATIC_SMALL.config))
 }
 
 fn t_grok(s: &Summary) -> f64 {
@@ -62,10 +63,10 @@ fn tiny_groks<S: Scalar>() {
     groks_after_fitting(&summary::<S>(&MLP_TINY.config).0, 10.0);
 }
 
-/// `fig2-relu-small`, the paper's (2-homogeneous) ReLU network: 100% train accuracy early,
+/// `fig2-small`, the paper's (2-homogeneous) ReLU network: 100% train accuracy early,
 /// test accuracy past 95% more than ten times later, and still there at the end.
 fn relu_groks<S: Scalar>() {
-    groks_after_fitting(&summary::<S>(&FIG2_RELU_SMALL.config).0, 10.0);
+    groks_after_fitting(&summary::<S>(&FIG2_SMALL.config).0, 10.0);
 }
 
 /// The paper's "λ too large makes training collapse", on the ReLU network: at λ = 10⁻² the
@@ -74,7 +75,7 @@ fn relu_too_much_decay_collapses<S: Scalar>() {
     let (collapsed, _) = summary::<S>(&Config {
         lambda: 1e-2,
         t_max: 5e3,
-        ..FIG2_RELU_SMALL.config
+        ..FIG2_SMALL.config
     });
     assert_eq!(collapsed.transitions.t_fit(), None);
     let last = collapsed.last.expect("records");
@@ -93,13 +94,13 @@ fn relu_orderings<S: Scalar>() {
                 lambda,
                 seed,
                 t_max: 1.5e4,
-                ..FIG2_RELU_SMALL.config
+                ..FIG2_SMALL.config
             });
             run.transitions
                 .t_grok()
                 .unwrap_or_else(|| panic!("seed {seed}, α = {alpha}, λ = {lambda}: no t_grok"))
         };
-        let (alpha, lambda) = (FIG2_RELU_SMALL.config.alpha, FIG2_RELU_SMALL.config.lambda);
+        let (alpha, lambda) = (FIG2_SMALL.config.alpha, FIG2_SMALL.config.lambda);
         let base = t_grok_of(alpha, lambda);
         let larger_init = t_grok_of(10.0 * alpha, lambda);
         let larger_decay = t_grok_of(alpha, 2.0 * lambda);
@@ -113,8 +114,8 @@ fn relu_orderings<S: Scalar>() {
 fn larger_init_delays<S: Scalar>() {
     let (base, _) = base::<S>();
     let (scaled, _) = summary::<S>(&Config {
-        alpha: 10.0 * FIG2_SMALL.config.alpha,
-        ..FIG2_SMALL.config
+        alpha: 10.0 * FIG2_QUADRATIC_SMALL.config.alpha,
+        ..FIG2_QUADRATIC_SMALL.config
     });
     assert!(
         t_grok(&scaled) > 1.1 * t_grok(base),
@@ -127,8 +128,8 @@ fn larger_init_delays<S: Scalar>() {
 fn larger_decay_advances<S: Scalar>() {
     let (_, base) = base::<S>();
     let (_, stronger) = summary::<S>(&Config {
-        lambda: 2.0 * FIG2_SMALL.config.lambda,
-        ..FIG2_SMALL.config
+        lambda: 2.0 * FIG2_QUADRATIC_SMALL.config.lambda,
+        ..FIG2_QUADRATIC_SMALL.config
     });
     let (early, late) = (t_jump(&stronger), t_jump(base));
     assert!(early < 0.8 * late, "{early} vs {late}");
@@ -140,12 +141,12 @@ fn too_much_decay_collapses<S: Scalar>() {
     let (collapsed, _) = summary::<S>(&Config {
         lambda: 2.5e-2,
         t_max: 2e3,
-        ..FIG2_SMALL.config
+        ..FIG2_QUADRATIC_SMALL.config
     });
     let last = collapsed.last.expect("records");
     assert!(last.train_acc.expect("accuracy") < 0.5);
     assert!(
-        last.param_norm < 1e-3 * FIG2_SMALL.config.alpha,
+        last.param_norm < 1e-3 * FIG2_QUADRATIC_SMALL.config.alpha,
         "‖θ‖ = {}",
         last.param_norm
     );

@@ -7,8 +7,8 @@
 use grokflow_core::experiment::{Experiment, Summary, trajectory};
 use grokflow_core::file_data::DataFile;
 use grokflow_core::{
-    Config, FIG1A_SMALL, FIG2_SMALL, FIG3_SMALL, Integrator, Metrics, SPARSE_REG_SMALL, Scalar,
-    Status,
+    Config, FIG1A_SMALL, FIG2_QUADRATIC_SMALL, FIG3_SMALL, Integrator, Metrics, SPARSE_REG_SMALL,
+    Scalar, Status,
 };
 
 /// A configuration small enough to run hundreds of times in a test: d = 40, n = 16.
@@ -108,7 +108,7 @@ fn learning_rates_past_the_stability_limit() {
             d: 7,
             width: 8,
             t_max: 20.0,
-            ..FIG2_SMALL.config
+            ..FIG2_QUADRATIC_SMALL.config
         }
         .with_derived_sizes(),
     ];

@@ -6,7 +6,7 @@
 //! One test in its own binary: forcing a level is process-wide.
 
 use grokflow_core::experiment::trajectory;
-use grokflow_core::{Activation, Config, FIG2_SMALL, Integrator, MLP_TINY, Scalar, simd};
+use grokflow_core::{Activation, Config, FIG2_QUADRATIC_SMALL, Integrator, MLP_TINY, Scalar, simd};
 
 /// Every record and the summary of a run, printed exactly (`{:?}` of an f64 round-trips).
 fn trace<S: Scalar>(config: &Config) -> Vec<String> {
@@ -30,7 +30,7 @@ fn wide_mlp() -> Config {
         integrator: Integrator::Gd,
         lr: 0.1,
         t_max: 2.0,
-        ..FIG2_SMALL.config
+        ..FIG2_QUADRATIC_SMALL.config
     }
     .with_derived_sizes()
 }

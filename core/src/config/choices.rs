@@ -111,7 +111,8 @@ pub enum Integrator {
     #[default]
     Flow,
     /// Fig. 4: `λ = 0` and step `η/L(θ)`, i.e. gradient descent on `ln L`; each step
-    /// advances the flow's time by `η/L`, accumulated in log space.
+    /// advances the flow's time by `η/L`, accumulated in log space. While `L > 1/10` it is
+    /// plain descent with step `10η`, as the paper's code does.
     NormalizedGd,
     /// The paper's update with Kahan-compensated accumulation of each parameter: updates
     /// smaller than half an ulp are carried in a compensation term instead of being lost.

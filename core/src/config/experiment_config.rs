@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_field() {
         let base = Config::default();
-        let mod_add = crate::run::preset::FIG2_SMALL.config;
+        let mod_add = crate::run::preset::FIG2_QUADRATIC_SMALL.config;
         let cases: [(Config, &str); 14] = [
             (Config { alpha: 0.0, ..base }, "alpha"),
             (

@@ -189,6 +189,16 @@ mod text {
         }
     }
 
+    /// The shortest text that reads back as `x`, in scientific notation outside
+    /// `[10⁻⁴, 10⁷)`.
+    fn number_text(x: f64) -> String {
+        if x != 0.0 && !(1e-4..1e7).contains(&x.abs()) {
+            format!("{x:e}")
+        } else {
+            x.to_string()
+        }
+    }
+
     impl Config {
         /// The value of `field` as text, as the form shows it and [`Config::set_field`]
         /// reads it back (None for a name that is no field).
@@ -196,8 +206,9 @@ mod text {
             let value = serde_json::to_value(self).ok()?.get(field)?.clone();
             Some(match value {
                 Value::String(name) => name,
-                // Rust's own shortest form of the f64, not JSON's (`0.001`, not `1e-3`).
-                Value::Number(x) if x.is_f64() => x.as_f64().map(|x| x.to_string())?,
+                // Rust's own shortest form of the f64, not JSON's (`0.001`, not `1e-3`), in
+                // scientific notation where that runs long (`1e300`, not 301 digits).
+                Value::Number(x) if x.is_f64() => x.as_f64().map(number_text)?,
                 other => other.to_string(),
             })
         }
@@ -275,6 +286,22 @@ mod tests {
             }
             assert_eq!(copy, preset.config, "{}", preset.name);
         }
+    }
+
+    #[test]
+    fn numbers_read_as_typed() {
+        let config = Config {
+            lambda: 1e-3,
+            tol: 1e-5,
+            t_max: 1e300,
+            alpha: 128.0,
+            ..Config::default()
+        };
+        let text = |field| config.field_text(field).expect("a field");
+        assert_eq!(
+            [text("lambda"), text("tol"), text("t_max"), text("alpha")],
+            ["0.001", "1e-5", "1e300", "128"]
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::integrators::flow::{Flow, FlowFailure};
 use crate::integrators::gd::gd_update;
 use crate::integrators::gd_kahan::gd_kahan_update;
 use crate::integrators::gd_log_space::log_space_update;
-use crate::integrators::normalized_gd::{log10_step, log10_sum, normalized_update};
+use crate::integrators::normalized_gd::{log_step_scale, log10_step, log10_sum, normalized_update};
 use crate::models::Model;
 use crate::numbers::math::{self, from_log10};
 use crate::numbers::scalar::Scalar;
@@ -221,9 +221,16 @@ impl<'a, S: Scalar> Stepper<'a, S> {
                 };
                 clock.log10_t = log10_sum(clock.log10_t, log10_step(lr, log_loss));
                 clock.t = from_log10(clock.log10_t);
+                let scale = log_step_scale(log_loss);
+                // Exactly η once L ≤ 1/10: the late phase multiplies by nothing.
+                let step = if scale == 1.0 {
+                    *lr_s
+                } else {
+                    S::from_f64(lr * scale)
+                };
                 Advance {
                     train: point,
-                    swamped: normalized_update(params, grad, *lr_s),
+                    swamped: normalized_update(params, grad, step),
                 }
             }
             Scheme::Flow(flow) => {

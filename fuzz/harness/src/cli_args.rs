@@ -55,7 +55,7 @@ const VALUES: [&str; 24] = [
     "0.5",
     "18446744073709551616",
     "fig1a-small",
-    "fig2",
+    "fig2-quadratic",
     "mod-add",
     "matrix-completion",
     "gd",
