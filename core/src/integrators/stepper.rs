@@ -222,7 +222,8 @@ impl<'a, S: Scalar> Stepper<'a, S> {
                 clock.log10_t = log10_sum(clock.log10_t, log10_step(lr, log_loss));
                 clock.t = from_log10(clock.log10_t);
                 let scale = log_step_scale(log_loss);
-                // Exactly η once L ≤ 1/10: the late phase multiplies by nothing.
+                // Once L ≤ 1/10 the stored η itself: no conversion, so the late phase takes
+                // no rounding draws in the stochastically rounded formats.
                 let step = if scale == 1.0 {
                     *lr_s
                 } else {
