@@ -4,7 +4,7 @@
 //! diagonal net.
 
 use grokflow_core::{FIG4_DIAGONAL_SMALL, FIG4_SMALL, Metrics, Scalar, Status};
-use grokflow_tests::run;
+use grokflow_tests::{at, run};
 
 fn astronomically_late_grokking<S: Scalar>() {
     let (summary, records) = run::<S>(&FIG4_DIAGONAL_SMALL.config, true);
@@ -35,14 +35,6 @@ fn astronomically_late_grokking<S: Scalar>() {
     assert!(records.iter().all(|m| m.is_finite()));
 }
 
-/// The record at or just after `10^log10_t`.
-fn at_log10(records: &[Metrics], log10_t: f64) -> &Metrics {
-    records
-        .iter()
-        .find(|m| m.log10_t.is_some_and(|l| l >= log10_t))
-        .expect("the run reaches that time")
-}
-
 /// The ReLU MLP (2-homogeneous with its first-layer bias): it fits early and memorises, and
 /// the flow then carries its direction towards a max-margin network (the normalised margin
 /// grows, as gradient flow on ln L guarantees for homogeneous nets once the data are fitted),
@@ -60,7 +52,7 @@ fn mlp_groks_astronomically_late<S: Scalar>() {
         assert_eq!(m.train_acc, Some(1.0), "log10 t {:?}", m.log10_t);
     }
     // Memorised, not generalised, for six decades after the fit…
-    let memorised = at_log10(&records, 10.0);
+    let memorised = at(&records, 1e10);
     assert!(memorised.test_acc.expect("classification") < 0.5);
     // …and past 95% only after a hundred more, while the margin grew.
     let log10_grok = summary.transitions.log10_t_grok.expect("generalises");
