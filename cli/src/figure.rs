@@ -3,7 +3,6 @@
 //! machine needs no system fonts and the pixels do not depend on what fonts it has.
 
 use std::path::Path;
-use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -103,9 +102,15 @@ pub fn save(figure: &impl Figure, path: &Path, flag: &str) -> Result<(), String>
     }
 }
 
+/// egui's Ubuntu Light as the PNG font (once per process). In a browser plotters draws text
+/// with the page's own fonts (the web explorer writes no figure files).
+#[cfg(target_arch = "wasm32")]
+fn register_font() {}
+
 /// egui's Ubuntu Light as the PNG font (once per process).
+#[cfg(not(target_arch = "wasm32"))]
 fn register_font() {
-    static REGISTER: Once = Once::new();
+    static REGISTER: std::sync::Once = std::sync::Once::new();
     REGISTER.call_once(|| {
         // The bytes are a font egui ships and loads itself; if they ever failed to parse,
         // the figure would be drawn without text rather than not at all.

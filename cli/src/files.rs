@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 /// a crash or a full disk leaves either the old file or the new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let temp = sibling(path, "tmp")?;
-    let mut file = std::fs::File::create(&temp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
+    {
+        // Closed before the rename.
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
     std::fs::rename(&temp, path)
 }
 

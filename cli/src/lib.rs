@@ -89,8 +89,12 @@ fn bad_input(message: &str) -> ExitCode {
 fn stop_on_ctrl_c(what: &str) -> Arc<AtomicBool> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
+    // A browser has no signals (the web explorer runs no subcommand).
+    #[cfg(not(target_arch = "wasm32"))]
     if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
         eprintln!("warning: Ctrl-C will not stop the {what} cleanly: {e}");
     }
+    #[cfg(target_arch = "wasm32")]
+    let _ = (flag, what);
     stop
 }

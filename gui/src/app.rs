@@ -1,24 +1,25 @@
 //! The explorer: a form on the left, the trajectory (or the parameters, or a phase diagram)
-//! in the middle, the run on a background thread.
+//! in the middle, the run in the background.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, Instant};
 
 use egui::{Color32, ColorImage, RichText, Ui};
-use grokflow_cli::files::{save_png, write_atomically};
-use grokflow_cli::trajectory_csv;
+use grokflow_cli::files::png_bytes;
 use grokflow_cli::{ExplorerArgs, StartView};
 use grokflow_core::experiment_file::ExperimentSpec;
-use grokflow_core::{DecayWarning, PRESETS, Precision, Preset, Status, preset};
+use grokflow_core::{DecayWarning, FIG1A_SMALL, PRESETS, Precision, Preset, Status, preset};
 use serde::{Deserialize, Serialize};
+use web_time::{Duration, Instant};
 
 use crate::display::for_display;
 use crate::form::Form;
+use crate::link;
 use crate::phase_view::{self, Sweep, SweepAction, SweepSettings};
 use crate::run_data::RunData;
 use crate::time_cursor::TimeCursor;
+use crate::user_files::{self, Opened};
 use crate::worker::{Control, Worker};
 use crate::{plots, weights_view};
 
@@ -136,11 +137,16 @@ pub struct ExplorerApp {
     cursor: TimeCursor,
     sweep: Option<Sweep>,
     message: Option<(String, bool)>,
+    /// An experiment file on its way in (in a browser, once the user has picked it).
+    opening: Option<Receiver<Opened>>,
     capture: Option<Capture>,
     screenshot: Option<ScreenshotJob>,
     /// False for `--screenshot`, which must neither read nor overwrite the saved settings.
     persist: bool,
     ctx: egui::Context,
+    /// What [`crate::web::publish`] showed last.
+    #[cfg(target_arch = "wasm32")]
+    published: String,
 }
 
 impl ExplorerApp {
@@ -165,20 +171,19 @@ impl ExplorerApp {
             cursor: TimeCursor::default(),
             sweep: None,
             message: None,
+            opening: None,
             capture: None,
             screenshot: None,
             persist,
             ctx: cc.egui_ctx.clone(),
+            #[cfg(target_arch = "wasm32")]
+            published: String::new(),
         };
         if let Some(view) = start.view {
             app.state.view = view.into();
         }
         if let Some(t) = start.at {
-            app.cursor.select(if t > 0.0 {
-                t.log10()
-            } else {
-                f64::NEG_INFINITY
-            });
+            app.select_time(t);
         }
         if let Some(path) = start.screenshot {
             app.state.pace = None;
@@ -194,6 +199,49 @@ impl ExplorerApp {
             }
         }
         app
+    }
+
+    /// The app as a link asks (the query of the web explorer's URL, see [`crate::link`]):
+    /// the saved settings with the link's experiment and view, started at once. A link that
+    /// cannot be read leaves the default preset in the form and says which parameter is wrong.
+    pub fn from_link(cc: &eframe::CreationContext<'_>, query: &str) -> Self {
+        let mut app = Self::new(cc, ExplorerArgs::default());
+        match link::parse(query) {
+            Ok(Some(link)) => {
+                app.state.form = Form::from_config(&link.config, link.precision, link.preset);
+                app.state.view = link.view.unwrap_or_default();
+                if app.state.view == View::PhaseDiagram {
+                    app.apply(Command::Sweep(SweepAction::Start));
+                } else {
+                    app.apply(Command::Run);
+                }
+                if let Some(t) = link.at {
+                    app.select_time(t);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let p = &FIG1A_SMALL;
+                app.state.form = Form::from_config(&p.config, Precision::F32, p.name);
+                app.say(
+                    format!(
+                        "This link cannot be opened: {e}. The form holds {} instead.",
+                        p.name
+                    ),
+                    true,
+                );
+            }
+        }
+        app
+    }
+
+    /// Puts the time slider at `t` (t = 0 is before the first grid time).
+    fn select_time(&mut self, t: f64) {
+        self.cursor.select(if t > 0.0 {
+            t.log10()
+        } else {
+            f64::NEG_INFINITY
+        });
     }
 
     /// The live run, if any.
@@ -239,6 +287,14 @@ impl ExplorerApp {
                         self.cursor.follow();
                     }
                     self.message = None;
+                    // The address bar links to what runs.
+                    #[cfg(target_arch = "wasm32")]
+                    crate::web::set_query(&link::compose(
+                        &self.state.form.preset,
+                        &config,
+                        precision,
+                        self.state.view,
+                    ));
                 }
                 Err(errors) => {
                     let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
@@ -311,20 +367,16 @@ impl ExplorerApp {
     }
 
     fn save_experiment(&mut self) {
-        let path = PathBuf::from(&self.state.experiment_path);
+        let name = self.state.experiment_path.clone();
         match self.state.form.parse() {
             Ok((config, precision)) => {
                 let text = ExperimentSpec { config, precision }.to_json();
-                match write_atomically(&path, text.as_bytes()) {
-                    Ok(()) => self.say(
-                        format!(
-                            "Saved {} (reproduce with `grokflow run --config {}`)",
-                            path.display(),
-                            path.display()
-                        ),
+                match user_files::save(&name, "application/json", text.as_bytes()) {
+                    Ok(done) => self.say(
+                        format!("{done} (reproduce with `grokflow run --config {name}`)"),
                         false,
                     ),
-                    Err(e) => self.say(format!("Cannot write {}: {e}", path.display()), true),
+                    Err(e) => self.say(e, true),
                 }
             }
             Err(_) => self.say("Fix the form first: only valid experiments are saved", true),
@@ -332,16 +384,25 @@ impl ExplorerApp {
     }
 
     fn load_experiment(&mut self) {
-        let path = PathBuf::from(&self.state.experiment_path);
-        let loaded = std::fs::read_to_string(&path)
-            .map_err(|e| format!("Cannot read {}: {e}", path.display()))
-            .and_then(|text| {
-                ExperimentSpec::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
-            });
+        let ctx = self.ctx.clone();
+        self.opening = Some(user_files::open_text(
+            &self.state.experiment_path,
+            ".json",
+            move || ctx.request_repaint(),
+        ));
+    }
+
+    /// Fills the form from an experiment file that has arrived.
+    fn opened(&mut self, opened: Opened) {
+        let loaded = opened.and_then(|(name, text)| {
+            ExperimentSpec::from_json(&text)
+                .map(|spec| (name.clone(), spec))
+                .map_err(|e| format!("{name}: {e}"))
+        });
         match loaded {
-            Ok(spec) => {
+            Ok((name, spec)) => {
                 self.state.form = Form::from_config(&spec.config, spec.precision, "custom");
-                self.say(format!("Loaded {}", path.display()), false);
+                self.say(format!("Loaded {name}"), false);
             }
             // The form is left as it was: nothing is lost.
             Err(e) => self.say(e, true),
@@ -353,17 +414,14 @@ impl ExplorerApp {
             self.say("No run to export", true);
             return;
         };
-        let path = PathBuf::from(&self.state.export_path).with_extension("csv");
-        let mut text = trajectory_csv::HEADER.join(",");
-        text.push('\n');
-        for m in &run.records {
-            text.push_str(&trajectory_csv::row(m).join(","));
-            text.push('\n');
-        }
+        let name = PathBuf::from(&self.state.export_path)
+            .with_extension("csv")
+            .display()
+            .to_string();
         let count = run.records.len();
-        match write_atomically(&path, text.as_bytes()) {
-            Ok(()) => self.say(format!("Wrote {count} rows to {}", path.display()), false),
-            Err(e) => self.say(format!("Cannot write {}: {e}", path.display()), true),
+        match user_files::save(&name, "text/csv", run.trajectory_csv().as_bytes()) {
+            Ok(done) => self.say(format!("{done}: {count} rows"), false),
+            Err(e) => self.say(e, true),
         }
     }
 
@@ -394,13 +452,25 @@ impl ExplorerApp {
                 ctx.request_repaint_after(Duration::from_millis(200));
             }
         }
+        if let Some(opening) = &self.opening {
+            match opening.try_recv() {
+                Ok(opened) => {
+                    self.opening = None;
+                    self.opened(opened);
+                }
+                Err(mpsc::TryRecvError::Disconnected) => self.opening = None,
+                Err(mpsc::TryRecvError::Empty) => {}
+            }
+        }
         if let Some(capture) = &self.capture
             && let Ok(image) = capture.image.try_recv()
         {
-            let (path, exit) = (capture.path.clone(), capture.exit_after);
+            let (name, exit) = (capture.path.display().to_string(), capture.exit_after);
             self.capture = None;
-            match save_png(image.size, image.as_raw(), &path) {
-                Ok(()) => self.say(format!("Saved {}", path.display()), false),
+            let saved = png_bytes(image.size, image.as_raw())
+                .and_then(|png| user_files::save(&name, "image/png", &png));
+            match saved {
+                Ok(done) => self.say(done, false),
                 Err(e) => self.say(e, true),
             }
             if exit {
@@ -582,6 +652,40 @@ impl ExplorerApp {
         }
     }
 
+    /// Shows the app's state to the page, when it has changed (see [`crate::web::publish`]):
+    /// the live run's summary as `grokflow run --json` prints it and, once it has ended, its
+    /// trajectory as `--csv` writes it; the status line; the form's preset.
+    #[cfg(target_arch = "wasm32")]
+    fn publish(&mut self) {
+        let status = match self.live_run() {
+            None => "idle",
+            Some(run) if run.error.is_some() => "refused",
+            Some(run) => grokflow_cli::summary::status_name(run.status),
+        };
+        let records = self.live_run().map_or(0, |r| r.records.len());
+        let signature = format!(
+            "{status} {records} {:?} {}",
+            self.message, self.state.form.preset
+        );
+        if signature == self.published {
+            return;
+        }
+        let run = self.live_run();
+        let ended = run.is_some_and(|r| r.status.is_terminal());
+        let state = serde_json::json!({
+            "status": status,
+            "preset": self.state.form.preset,
+            "message": self.message.as_ref().map(|(text, _)| text),
+            "message_is_error": self.message.as_ref().is_some_and(|(_, error)| *error),
+            "records": records,
+            "summary": run.map(|r| grokflow_cli::summary::to_json(&r.summary(), &self.state.form.preset)),
+            "csv": run.filter(|_| ended).map(RunData::trajectory_csv),
+        });
+        let title = format!("grokflow: {} {status}", self.state.form.preset);
+        crate::web::publish(status, &state.to_string(), &title);
+        self.published = signature;
+    }
+
     fn menu(&mut self, ui: &mut Ui) -> Vec<Command> {
         let mut commands = Vec::new();
         ui.horizontal_wrapped(|ui| {
@@ -666,6 +770,8 @@ impl eframe::App for ExplorerApp {
         for command in commands {
             self.apply(command);
         }
+        #[cfg(target_arch = "wasm32")]
+        self.publish();
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -676,6 +782,7 @@ impl eframe::App for ExplorerApp {
 }
 
 /// Opens the explorer window as the explorer flags of `grokflow` ask.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run_native(start: ExplorerArgs) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -8,11 +8,16 @@
 pub mod app;
 pub mod display;
 pub mod form;
+pub mod link;
 pub mod phase_view;
 pub mod plots;
 pub mod run_data;
 pub mod snapshots;
+pub mod task;
 pub mod time_cursor;
+pub mod user_files;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 pub mod weights;
 pub mod weights_view;
 pub mod worker;

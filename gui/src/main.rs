@@ -1,11 +1,12 @@
-//! The `grokflow` binary: the explorer, or a subcommand of `grokflow-cli`.
+//! The `grokflow` binary: the explorer, or a subcommand of `grokflow-cli`; in a browser,
+//! the explorer on the page's canvas.
 
-use std::process::ExitCode;
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    use grokflow_cli::Cli;
+    use std::process::ExitCode;
 
-use clap::Parser;
-use grokflow_cli::Cli;
-
-fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(refused) = grokflow_cli::check_environment() {
         return refused;
@@ -23,4 +24,9 @@ fn main() -> ExitCode {
         };
     };
     grokflow_cli::execute(command)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    grokflow::web::start();
 }

@@ -1,10 +1,10 @@
-//! The phase diagram: a grid of (α, λ) runs in the background on every core, each cell
-//! coloured by what the run did, and t_grok against the theory's ln α / λ.
+//! The phase diagram: a grid of (α, λ) runs in the background (on every core on the
+//! desktop, one cell after another in a browser), each cell coloured by what the run did,
+//! and t_grok against the theory's ln α / λ.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver};
-use std::thread::{self, JoinHandle};
+use std::sync::mpsc::{self, Receiver, Sender};
 
 use egui::{Align2, Color32, RichText, Ui};
 use egui_plot::{Line, LineStyle, Plot, PlotPoints, Points};
@@ -15,6 +15,7 @@ use grokflow_core::Config;
 use grokflow_core::sweep::{Cell, Grid, Outcome, log_spaced};
 
 use crate::plots::{self, Swatch};
+use crate::task::{self, Task};
 use serde::{Deserialize, Serialize};
 
 /// The grid the user asks for (persisted).
@@ -48,8 +49,10 @@ pub struct Sweep {
     cells: Vec<Cell>,
     results: Receiver<Cell>,
     cancel: Arc<AtomicBool>,
-    thread: Option<JoinHandle<usize>>,
+    running: bool,
     failed: Option<usize>,
+    /// Declared last: dropped (on the desktop, joined) after `Drop` has cancelled it.
+    task: Task<usize>,
 }
 
 impl Sweep {
@@ -63,37 +66,36 @@ impl Sweep {
         };
         let (tx, results) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
-        let threads = thread::available_parallelism().map_or(1, |n| n.get());
-        let thread = {
+        let task = {
             let (grid, cancel) = (grid.clone(), Arc::clone(&cancel));
-            thread::Builder::new()
-                .name("grokflow-sweep".into())
-                .spawn(move || grid.run(threads, &cancel, tx))
-                .ok()
+            task::spawn("grokflow-sweep", move || async move {
+                run_grid(&grid, &cancel, tx).await
+            })
         };
         Self {
             grid,
             cells: Vec::new(),
             results,
             cancel,
-            thread,
+            running: true,
             failed: None,
+            task,
         }
     }
 
     /// Collects finished cells.
     pub fn poll(&mut self) {
         self.cells.extend(self.results.try_iter());
-        if self.thread.as_ref().is_some_and(|t| t.is_finished())
-            && let Some(thread) = self.thread.take()
-        {
-            self.failed = thread.join().ok();
+        if self.running && !self.task.is_running() {
+            self.running = false;
+            self.failed = self.task.result().copied();
+            self.cells.extend(self.results.try_iter());
         }
     }
 
     /// True while runs are still going.
     pub fn is_running(&self) -> bool {
-        self.thread.is_some()
+        self.running
     }
 
     /// Asks the workers to stop between steps.
@@ -115,11 +117,64 @@ impl Sweep {
 impl Drop for Sweep {
     fn drop(&mut self) {
         self.cancel();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
+
+/// Runs the grid on every core; returns the cells that could not be built.
+#[cfg(not(target_arch = "wasm32"))]
+async fn run_grid(grid: &Grid, cancel: &AtomicBool, done: Sender<Cell>) -> usize {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    grid.run(threads, cancel, done)
+}
+
+/// Runs the grid one cell after another, each stepped in slices between the page's frames
+/// (a browser page has one thread); returns the cells that could not be built.
+#[cfg(target_arch = "wasm32")]
+async fn run_grid(grid: &Grid, cancel: &AtomicBool, done: Sender<Cell>) -> usize {
+    use grokflow_core::Metrics;
+    use grokflow_core::experiment::{Experiment, Summary};
+    use std::ops::ControlFlow;
+    use web_time::Instant;
+
+    let mut failed = 0;
+    let mut slices = task::Slices::default();
+    for index in 0..grid.len() {
+        let Some((alpha_index, lambda_index, seed_offset, config)) = grid.cell_config(index) else {
+            break;
+        };
+        let Ok(mut experiment) = Experiment::<f32>::new(&config) else {
+            failed += 1;
+            continue;
+        };
+        let Ok(mut sim) = experiment.simulation() else {
+            failed += 1;
+            continue;
+        };
+        let started = Instant::now();
+        while !sim.status().is_terminal() {
+            if cancel.load(Ordering::Relaxed) {
+                return failed;
+            }
+            while !sim.status().is_terminal() && !slices.is_over() {
+                sim.step(&mut |_: &Metrics| ControlFlow::Continue(()));
+            }
+            slices.next().await;
+        }
+        let summary = Summary::of(&sim, started.elapsed().as_secs_f64());
+        let at = (alpha_index, lambda_index, seed_offset);
+        if done.send(Cell::new(at, config, summary)).is_err() {
+            break;
+        }
+    }
+    failed
+}
+
+/// Where the grid's cells run, for the hover text and the progress line.
+const WHERE_CELLS_RUN: &str = if cfg!(target_arch = "wasm32") {
+    "one at a time on the page's thread (a browser page has one; the desktop app runs a cell on every core)"
+} else {
+    "on every core"
+};
 
 /// Settings, progress and results. Returns true when the user asks to start.
 pub fn show(ui: &mut Ui, settings: &mut SweepSettings, sweep: Option<&Sweep>) -> SweepAction {
@@ -162,9 +217,9 @@ pub fn show(ui: &mut Ui, settings: &mut SweepSettings, sweep: Option<&Sweep>) ->
         let running = sweep.is_some_and(Sweep::is_running);
         if ui
             .add_enabled(!running, egui::Button::new("Run sweep"))
-            .on_hover_text(
-                "Runs every (α, λ) of the grid with the form's other settings, on every core",
-            )
+            .on_hover_text(format!(
+                "Runs every (α, λ) of the grid with the form's other settings, {WHERE_CELLS_RUN}"
+            ))
             .clicked()
         {
             action = SweepAction::Start;
@@ -182,6 +237,8 @@ pub fn show(ui: &mut Ui, settings: &mut SweepSettings, sweep: Option<&Sweep>) ->
                     .desired_width(200.0),
             );
             ui.label(format!("{} of {} runs", s.cells.len(), s.grid.len()));
+            #[cfg(target_arch = "wasm32")]
+            ui.weak(WHERE_CELLS_RUN);
             if let Some(failed) = s.failed.filter(|&f| f > 0) {
                 ui.label(
                     RichText::new(format!("{failed} runs could not start"))

@@ -1,5 +1,7 @@
 //! What the explorer knows about one run: its settings and everything the worker reported.
 
+use grokflow_cli::trajectory_csv;
+use grokflow_core::experiment::Summary;
 use grokflow_core::{Config, Metrics, Precision, Status, Transitions};
 
 use crate::snapshots::Snapshots;
@@ -32,6 +34,8 @@ pub struct RunData {
     pub status: Status,
     /// Integrator steps so far.
     pub steps: u64,
+    /// Gradient evaluations so far.
+    pub gradient_evals: u64,
     /// Parameter snapshots on the log-time grid (bounded, see [`Snapshots`]).
     pub snapshots: Snapshots,
     /// What the snapshots are compared with.
@@ -45,6 +49,33 @@ pub struct RunData {
 }
 
 impl RunData {
+    /// The records as the CSV that `grokflow run --csv` writes.
+    pub fn trajectory_csv(&self) -> String {
+        let mut text = trajectory_csv::HEADER.join(",");
+        text.push('\n');
+        for m in &self.records {
+            text.push_str(&trajectory_csv::row(m).join(","));
+            text.push('\n');
+        }
+        text
+    }
+
+    /// Where the run stands, as the command line summarises a run (the wall time is not
+    /// kept: 0).
+    pub fn summary(&self) -> Summary {
+        Summary {
+            config: self.config,
+            precision: self.precision.name(),
+            status: self.status,
+            steps: self.steps,
+            gradient_evals: self.gradient_evals,
+            transitions: self.transitions,
+            t_predicted: self.config.t_predicted(),
+            last: self.records.last().copied(),
+            wall_s: 0.0,
+        }
+    }
+
     /// A run about to start.
     pub fn new(config: Config, precision: Precision) -> Self {
         Self {
@@ -56,6 +87,7 @@ impl RunData {
             transitions: Transitions::default(),
             status: Status::Running,
             steps: 0,
+            gradient_evals: 0,
             snapshots: Snapshots::default(),
             reference: None,
             note: None,
@@ -76,6 +108,7 @@ impl RunData {
             transitions: self.transitions,
             status: self.status,
             steps: self.steps,
+            gradient_evals: self.gradient_evals,
             snapshots: Snapshots::default(),
             reference: None,
             note: self.note.clone(),
@@ -100,6 +133,7 @@ impl RunData {
             self.status = update.status;
             self.transitions = update.transitions;
             self.steps = update.steps;
+            self.gradient_evals = update.gradient_evals;
         }
         for snapshot in update.snapshots {
             self.snapshots.push(snapshot);
@@ -169,6 +203,7 @@ mod tests {
                 status: Status::Running,
                 transitions: Transitions::default(),
                 steps: 0,
+                gradient_evals: 0,
                 snapshots: Vec::new(),
                 reference: None,
                 note: None,

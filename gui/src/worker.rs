@@ -1,12 +1,12 @@
-//! One run on a background thread, so the window never waits for the simulation.
+//! One run as a background task (its own thread on the desktop, slices between frames in a
+//! browser), so the window never waits for the simulation.
 //!
-//! The thread owns the experiment (the simulation borrows its buffers), steps it in slices of
-//! a few milliseconds, and sends what happened back; the UI thread only reads the channel.
+//! The task owns the experiment (the simulation borrows its buffers), steps it in slices of
+//! a few milliseconds, and sends what happened back; the UI only reads the channel.
 
 use std::ops::ControlFlow;
+use std::pin::Pin;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
 
 use grokflow_cli::number;
 use grokflow_core::experiment::{Experiment, ExperimentError, on_worker_thread};
@@ -15,11 +15,16 @@ use grokflow_core::{
 };
 use rustfft::FftPlanner;
 
+use web_time::{Duration, Instant};
+
 use crate::snapshots::{SNAPSHOTS_PER_DECADE, Snapshot};
+use crate::task::{self, Slices, Task};
 use crate::weights::{Reference, snapshot};
 
-/// Longest stretch of stepping between two updates (keeps pause and stop prompt).
-const SLICE: Duration = Duration::from_millis(25);
+/// How often a paused run in a browser looks for a control message (the desktop's thread
+/// blocks on the channel instead).
+#[cfg(target_arch = "wasm32")]
+const PAUSED_POLL: Duration = Duration::from_millis(30);
 
 /// What the UI asks of the running simulation.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -45,6 +50,8 @@ pub struct Update {
     pub transitions: Transitions,
     /// Integrator steps so far.
     pub steps: u64,
+    /// Gradient evaluations so far.
+    pub gradient_evals: u64,
     /// Parameter snapshots taken at this update's records (on the log-time grid, at most
     /// [`SNAPSHOTS_PER_DECADE`] per decade), at the end of the run and after a single step.
     pub snapshots: Vec<Snapshot>,
@@ -56,11 +63,12 @@ pub struct Update {
     pub error: Option<String>,
 }
 
-/// Handle to a run on its own thread; dropping it stops the run.
+/// Handle to a run in the background; dropping it stops the run.
 pub struct Worker {
     control: Sender<Control>,
     updates: Receiver<Update>,
-    thread: Option<JoinHandle<()>>,
+    /// Declared last: dropped (on the desktop, joined) after `Drop` has sent the stop.
+    _task: Task<()>,
 }
 
 impl Worker {
@@ -75,26 +83,25 @@ impl Worker {
     ) -> Self {
         let (control, control_rx) = mpsc::channel();
         let (updates_tx, updates) = mpsc::channel();
-        let thread = thread::Builder::new()
-            .name("grokflow-run".into())
-            .spawn(move || {
-                let channel = Channel {
-                    control: control_rx,
-                    updates: updates_tx,
-                    wake: &wake,
-                };
-                precision.with(Work {
+        let task = task::spawn("grokflow-run", move || async move {
+            let channel = Channel {
+                control: control_rx,
+                updates: updates_tx,
+                wake: &wake,
+            };
+            precision
+                .with(Work {
                     config: &config,
                     paused,
                     pace,
                     channel: &channel,
-                });
-            })
-            .ok();
+                })
+                .await;
+        });
         Self {
             control,
             updates,
-            thread,
+            _task: task,
         }
     }
 
@@ -112,9 +119,6 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         let _ = self.control.send(Control::Stop);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -131,6 +135,20 @@ impl Channel<'_> {
         (self.wake)();
         ok
     }
+
+    /// The next control message of a paused run; None once the UI has gone away.
+    async fn wait_for_control(&self) -> Option<Control> {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.control.recv().ok();
+        #[cfg(target_arch = "wasm32")]
+        loop {
+            match self.control.try_recv() {
+                Ok(message) => return Some(message),
+                Err(TryRecvError::Empty) => task::sleep(PAUSED_POLL).await,
+                Err(TryRecvError::Disconnected) => return None,
+            }
+        }
+    }
 }
 
 fn note(text: &str, status: Status) -> Update {
@@ -139,6 +157,7 @@ fn note(text: &str, status: Status) -> Update {
         status,
         transitions: Transitions::default(),
         steps: 0,
+        gradient_evals: 0,
         snapshots: Vec::new(),
         reference: None,
         note: Some(text.to_owned()),
@@ -154,14 +173,14 @@ struct Work<'a> {
     channel: &'a Channel<'a>,
 }
 
-impl WithScalar for Work<'_> {
-    type Output = ();
-    fn run<S: Scalar>(self) {
-        work::<S>(self.config, self.paused, self.pace, self.channel);
+impl<'a> WithScalar for Work<'a> {
+    type Output = Pin<Box<dyn Future<Output = ()> + 'a>>;
+    fn run<S: Scalar>(self) -> Self::Output {
+        Box::pin(work::<S>(self.config, self.paused, self.pace, self.channel))
     }
 }
 
-fn work<S: Scalar>(
+async fn work<S: Scalar>(
     config: &Config,
     mut paused: bool,
     mut pace: Option<f64>,
@@ -199,6 +218,7 @@ fn work<S: Scalar>(
         Err(e) => return refuse(e.to_string()),
     };
     let mut last_snapshot: Option<f64> = None;
+    let mut slices = Slices::default();
     let mut records_sent = 0u64;
     let started = Instant::now();
     loop {
@@ -206,7 +226,7 @@ fn work<S: Scalar>(
         let mut single_step = false;
         loop {
             let message = if paused {
-                channel.control.recv().ok()
+                channel.wait_for_control().await
             } else {
                 match channel.control.try_recv() {
                     Ok(m) => Some(m),
@@ -231,7 +251,6 @@ fn work<S: Scalar>(
         let (records, snapshots) = on_worker_thread(|| {
             let mut records = Vec::new();
             let mut snapshots = Vec::new();
-            let slice_end = Instant::now() + SLICE;
             loop {
                 let before = records.len();
                 sim.step(&mut |m: &Metrics| {
@@ -258,7 +277,7 @@ fn work<S: Scalar>(
                     });
                 }
                 let paced_out = pace.is_some() && !records.is_empty();
-                if single_step || paced_out || terminal || Instant::now() >= slice_end {
+                if single_step || paced_out || terminal || slices.is_over() {
                     break;
                 }
             }
@@ -271,6 +290,7 @@ fn work<S: Scalar>(
             status: sim.status(),
             transitions: sim.transitions(),
             steps: sim.steps(),
+            gradient_evals: sim.gradient_evals(),
             snapshots,
             reference: reference.take(),
             note: None,
@@ -283,9 +303,10 @@ fn work<S: Scalar>(
             // Keep to `rate` records per second on average.
             let due = Duration::from_secs_f64(records_sent as f64 / rate.max(0.1));
             if let Some(wait) = due.checked_sub(started.elapsed()) {
-                thread::sleep(wait.min(Duration::from_millis(500)));
+                task::sleep(wait.min(Duration::from_millis(500))).await;
             }
         }
+        slices.next().await;
     }
 }
 
@@ -312,7 +333,7 @@ mod tests {
                 break;
             }
             assert!(Instant::now() < deadline, "run did not finish");
-            thread::sleep(Duration::from_millis(5));
+            std::thread::sleep(Duration::from_millis(5));
         }
         // t = 0 and 20 points per decade from 0.01 to 10: 62 records.
         assert_eq!(records, 62);
@@ -332,7 +353,7 @@ mod tests {
                 return;
             }
             assert!(Instant::now() < deadline);
-            thread::sleep(Duration::from_millis(5));
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 }

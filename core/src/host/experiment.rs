@@ -77,6 +77,25 @@ pub struct Summary {
     pub wall_s: f64,
 }
 
+impl Summary {
+    /// Where `sim` stands, after `wall_s` seconds of stepping (for front ends that step a
+    /// simulation themselves, in slices).
+    pub fn of<S: Scalar>(sim: &Simulation<'_, S>, wall_s: f64) -> Self {
+        let config = *sim.config();
+        Self {
+            config,
+            precision: S::NAME,
+            status: sim.status(),
+            steps: sim.steps(),
+            gradient_evals: sim.gradient_evals(),
+            transitions: sim.transitions(),
+            t_predicted: config.t_predicted(),
+            last: sim.last_metrics().copied(),
+            wall_s,
+        }
+    }
+}
+
 /// A configuration with its data and working memory on the heap.
 #[derive(Debug)]
 pub struct Experiment<S: Scalar> {
@@ -251,21 +270,10 @@ impl<S: Scalar> Experiment<S> {
     /// Runs from `θ(0)` to the end and summarises. With the `parallel` feature the run
     /// happens on one of rayon's worker threads (see [`on_worker_thread`]).
     pub fn run<O: Observer + Send>(&mut self, observer: &mut O) -> Result<Summary, ConfigError> {
-        let config = self.config;
         let mut sim = self.simulation()?;
         let start = Instant::now();
-        let status = on_worker_thread(|| sim.run(observer));
-        Ok(Summary {
-            config,
-            precision: S::NAME,
-            status,
-            steps: sim.steps(),
-            gradient_evals: sim.gradient_evals(),
-            transitions: sim.transitions(),
-            t_predicted: config.t_predicted(),
-            last: sim.last_metrics().copied(),
-            wall_s: start.elapsed().as_secs_f64(),
-        })
+        on_worker_thread(|| sim.run(observer));
+        Ok(Summary::of(&sim, start.elapsed().as_secs_f64()))
     }
 
     /// Runs to the end (or a divergence), collecting every record.

@@ -122,6 +122,21 @@ pub struct Cell {
     pub summary: Summary,
 }
 
+impl Cell {
+    /// The cell at `(α index, λ index, seed offset)` whose run of `config` ended as `summary`.
+    pub fn new(at: (usize, usize, u64), config: Config, summary: Summary) -> Self {
+        let (alpha_index, lambda_index, seed_offset) = at;
+        Self {
+            alpha_index,
+            lambda_index,
+            seed_offset,
+            config,
+            outcome: Outcome::of(&summary),
+            summary,
+        }
+    }
+}
+
 impl Grid {
     /// Number of runs.
     pub fn len(&self) -> usize {
@@ -133,7 +148,9 @@ impl Grid {
         self.len() == 0
     }
 
-    fn cell_config(&self, index: usize) -> Option<(usize, usize, u64, Config)> {
+    /// Cell `index` (in `0..len()`, α fastest, then λ, then the seed): its α index, λ index,
+    /// seed offset and configuration.
+    pub fn cell_config(&self, index: usize) -> Option<(usize, usize, u64, Config)> {
         let per_seed = self.alphas.len() * self.lambdas.len();
         let seed_offset = (index / per_seed.max(1)) as u64;
         let within = index % per_seed.max(1);
@@ -189,14 +206,8 @@ impl Grid {
                         if summary.status == Status::Stopped {
                             return;
                         }
-                        let cell = Cell {
-                            alpha_index,
-                            lambda_index,
-                            seed_offset,
-                            config,
-                            outcome: Outcome::of(&summary),
-                            summary,
-                        };
+                        let cell =
+                            Cell::new((alpha_index, lambda_index, seed_offset), config, summary);
                         if done.send(cell).is_err() {
                             return;
                         }

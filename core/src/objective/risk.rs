@@ -212,7 +212,12 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
                 total += example.value.to_f64();
                 let margin = example.margin.to_f64();
                 correct += usize::from(margin > 0.0);
-                min_margin = min_margin.min(margin);
+                // Not `f64::min`: which zero it keeps of -0 and +0 depends on the target (x86's
+                // minsd keeps +0 here, wasm's f64.min -0), and the trace is the same bits on
+                // every target.
+                if margin < min_margin {
+                    min_margin = margin;
+                }
             }
         }
         let n = data.len().max(1) as f64;

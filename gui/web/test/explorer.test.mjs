@@ -1,0 +1,155 @@
+// The web explorer in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core). Serves target/web (built by gui/web/build) on a free localhost port, then:
+// a link runs its experiment and gives the bits `grokflow run` gives for the same flags; a
+// broken link names its parameter and leaves the default preset; the first frame's time
+// and the bundle's size are printed for the README.
+//
+// Environment: GROKFLOW (the native `grokflow` binary, default target/release/grokflow),
+// CHROMIUM (default /usr/bin/chromium), SCREENSHOT (where the run's screenshot goes,
+// default target/web-explorer.png).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+const site = path.join(root, "target/web");
+const grokflow = process.env.GROKFLOW ?? path.join(root, "target/release/grokflow");
+const screenshot = process.env.SCREENSHOT ?? path.join(root, "target/web-explorer.png");
+// A run of fig1a-small takes seconds natively; the page gets generous room on a slow CI.
+const RUN_TIMEOUT_MS = 600_000;
+
+const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
+let server, origin, browser;
+
+before(async () => {
+  server = createServer(async (request, response) => {
+    const file = new URL(request.url, "http://localhost").pathname.replace(/\/$/, "/index.html");
+    try {
+      const body = await readFile(path.join(site, path.normalize(file)));
+      response.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      // WebGL 2 (egui's renderer) in software: there is no GPU in CI.
+      "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Opens the explorer at `query` and returns the page once its first frame is drawn. */
+async function open(query) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.errors = errors;
+  await page.goto(`${origin}/${query}`);
+  await page.waitForSelector('#grokflow-state:not([data-status="loading"])', {
+    state: "attached",
+    timeout: 60_000,
+  });
+  return page;
+}
+
+/** The app's own state, as it publishes it (gui/src/web.rs). */
+async function state(page) {
+  return JSON.parse(await page.locator("#grokflow-state").textContent());
+}
+
+/** `grokflow run` with the link's parameters as flags: its JSON summary and CSV text. */
+function cli(flags) {
+  const dir = mkdtempSync(path.join(tmpdir(), "grokflow-web-"));
+  const csv = path.join(dir, "run.csv");
+  const out = execFileSync(grokflow, ["run", ...flags, "--json", "--csv", csv], { encoding: "utf8" });
+  return { summary: JSON.parse(out), csv: readFileSync(csv, "utf8") };
+}
+
+test("the bundle's size and the time to the first frame", async () => {
+  const wasm = await readFile(path.join(site, "grokflow_bg.wasm"));
+  const js = await readFile(path.join(site, "grokflow.js"));
+  const page = await open("");
+  const ms = Number(await page.locator("#grokflow-state").getAttribute("data-first-frame-ms"));
+  console.log(
+    `bundle: wasm ${wasm.length} B (gzip -9: ${gzipSync(wasm, { level: 9 }).length} B), ` +
+      `js ${js.length} B (gzip -9: ${gzipSync(js, { level: 9 }).length} B); ` +
+      `first frame ${ms.toFixed(0)} ms after navigation`,
+  );
+  assert.ok(ms > 0, "the first frame was drawn");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a link runs its experiment with the bits of `grokflow run`", async () => {
+  const page = await open("?preset=fig1a-small&precision=f32");
+  await page.waitForSelector('#grokflow-state[data-status="finished"]', {
+    state: "attached",
+    timeout: RUN_TIMEOUT_MS,
+  });
+  const web = await state(page);
+  assert.equal(web.preset, "fig1a-small");
+  const native = cli(["--preset", "fig1a-small", "--precision", "f32"]);
+  // Everything but the wall time, which the page does not measure.
+  delete native.summary.wall_s;
+  delete web.summary.wall_s;
+  assert.deepEqual(web.summary, native.summary);
+  assert.equal(web.csv, native.csv);
+  assert.ok(web.csv.split("\n").length > 50, "the trajectory has its records");
+  // The address bar links to the run that is on screen.
+  assert.match(page.url(), /\?preset=fig1a-small$/);
+  await page.screenshot({ path: screenshot });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a short MLP run in f64 matches too", async () => {
+  const flags = ["--preset", "fig2-small", "--t-max", "300", "--precision", "f64"];
+  const page = await open("?preset=fig2-small&t-max=300&precision=f64");
+  await page.waitForSelector('#grokflow-state[data-status="finished"]', {
+    state: "attached",
+    timeout: RUN_TIMEOUT_MS,
+  });
+  const web = await state(page);
+  const native = cli(flags);
+  delete native.summary.wall_s;
+  delete web.summary.wall_s;
+  assert.deepEqual(web.summary, native.summary);
+  assert.equal(web.csv, native.csv);
+  await page.close();
+});
+
+test("a broken link names its parameter and leaves the default preset", async () => {
+  for (const [query, field] of [
+    ["?preset=fig1b-small&alpha=-1", "alpha"],
+    ["?preset=fig9", "preset"],
+    ["?colour=red", "colour"],
+  ]) {
+    const page = await open(query);
+    const app = await state(page);
+    assert.equal(app.status, "idle", query);
+    assert.equal(app.preset, "fig1a-small", query);
+    assert.ok(app.message_is_error, query);
+    assert.match(app.message, new RegExp(field), query);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
