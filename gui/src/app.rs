@@ -147,6 +147,9 @@ pub struct ExplorerApp {
     /// What [`crate::web::publish`] showed last.
     #[cfg(target_arch = "wasm32")]
     published: String,
+    /// Where the file buttons are (in CSS pixels), published for the browser test.
+    #[cfg(target_arch = "wasm32")]
+    file_buttons: Vec<(&'static str, egui::Pos2)>,
 }
 
 impl ExplorerApp {
@@ -178,6 +181,8 @@ impl ExplorerApp {
             ctx: cc.egui_ctx.clone(),
             #[cfg(target_arch = "wasm32")]
             published: String::new(),
+            #[cfg(target_arch = "wasm32")]
+            file_buttons: Vec::new(),
         };
         if let Some(view) = start.view {
             app.state.view = view.into();
@@ -654,7 +659,8 @@ impl ExplorerApp {
 
     /// Shows the app's state to the page, when it has changed (see [`crate::web::publish`]):
     /// the live run's summary as `grokflow run --json` prints it and, once it has ended, its
-    /// trajectory as `--csv` writes it; the status line; the form's preset.
+    /// trajectory as `--csv` writes it; the status line; the form's preset and the form as a
+    /// link; where the file buttons are.
     #[cfg(target_arch = "wasm32")]
     fn publish(&mut self) {
         let status = match self.live_run() {
@@ -663,8 +669,12 @@ impl ExplorerApp {
             Some(run) => grokflow_cli::summary::status_name(run.status),
         };
         let records = self.live_run().map_or(0, |r| r.records.len());
+        // The form as a link (None while a field is invalid).
+        let form = self.state.form.parse().ok().map(|(config, precision)| {
+            link::compose(&self.state.form.preset, &config, precision, self.state.view)
+        });
         let signature = format!(
-            "{status} {records} {:?} {}",
+            "{status} {records} {:?} {form:?} {}",
             self.message, self.state.form.preset
         );
         if signature == self.published {
@@ -675,11 +685,17 @@ impl ExplorerApp {
         let state = serde_json::json!({
             "status": status,
             "preset": self.state.form.preset,
+            "form": form,
             "message": self.message.as_ref().map(|(text, _)| text),
             "message_is_error": self.message.as_ref().is_some_and(|(_, error)| *error),
             "records": records,
             "summary": run.map(|r| grokflow_cli::summary::to_json(&r.summary(), &self.state.form.preset)),
             "csv": run.filter(|_| ended).map(RunData::trajectory_csv),
+            "file_buttons": self
+                .file_buttons
+                .iter()
+                .map(|(name, at)| (name.to_string(), serde_json::json!([at.x, at.y])))
+                .collect::<serde_json::Map<_, _>>(),
         });
         let title = format!("grokflow: {} {status}", self.state.form.preset);
         crate::web::publish(status, &state.to_string(), &title);
@@ -702,21 +718,31 @@ impl ExplorerApp {
                 egui::TextEdit::singleline(&mut self.state.experiment_path).desired_width(180.0),
             )
             .labelled_by(label_id);
-            if ui.button("Save").clicked() {
-                commands.push(Command::Save);
-            }
-            if ui.button("Load").clicked() {
-                commands.push(Command::Load);
-            }
+            let save = ui.button("Save");
+            let load = ui.button("Load");
             ui.separator();
             let label_id = ui.label("Export to").id;
             ui.add(egui::TextEdit::singleline(&mut self.state.export_path).desired_width(140.0))
                 .labelled_by(label_id);
-            if ui.button("CSV").clicked() {
-                commands.push(Command::ExportCsv);
+            let csv = ui.button("CSV");
+            let png = ui.button("PNG");
+            let buttons = [
+                ("Save", save, Command::Save),
+                ("Load", load, Command::Load),
+                ("CSV", csv, Command::ExportCsv),
+                ("PNG", png, Command::ExportPng),
+            ];
+            #[cfg(target_arch = "wasm32")]
+            {
+                self.file_buttons = buttons
+                    .iter()
+                    .map(|(name, button, _)| (*name, button.rect.center()))
+                    .collect();
             }
-            if ui.button("PNG").clicked() {
-                commands.push(Command::ExportPng);
+            for (_, button, command) in buttons {
+                if button.clicked() {
+                    commands.push(command);
+                }
             }
         });
         if let Some((text, error)) = &self.message {
