@@ -102,8 +102,8 @@ pub fn save(figure: &impl Figure, path: &Path, flag: &str) -> Result<(), String>
     }
 }
 
-/// egui's Ubuntu Light as the PNG font (once per process). In a browser plotters draws text
-/// with the page's own fonts (the web explorer writes no figure files).
+/// Nothing to register in a browser: plotters has no font registry there, and the web
+/// explorer writes no figure files.
 #[cfg(target_arch = "wasm32")]
 fn register_font() {}
 

@@ -659,8 +659,8 @@ impl ExplorerApp {
 
     /// Shows the app's state to the page, when it has changed (see [`crate::web::publish`]):
     /// the live run's summary as `grokflow run --json` prints it and, once it has ended, its
-    /// trajectory as `--csv` writes it; the status line; the form's preset and the form as a
-    /// link; where the file buttons are.
+    /// trajectory as `--csv` writes it; the phase diagram's runs; the status line; the form's
+    /// preset and the form as a link; where the file buttons are.
     #[cfg(target_arch = "wasm32")]
     fn publish(&mut self) {
         let status = match self.live_run() {
@@ -673,8 +673,12 @@ impl ExplorerApp {
         let form = self.state.form.parse().ok().map(|(config, precision)| {
             link::compose(&self.state.form.preset, &config, precision, self.state.view)
         });
+        let sweep = self
+            .sweep
+            .as_ref()
+            .map(|s| (s.cells().len(), s.is_running()));
         let signature = format!(
-            "{status} {records} {:?} {form:?} {}",
+            "{status} {records} {:?} {form:?} {} {sweep:?}",
             self.message, self.state.form.preset
         );
         if signature == self.published {
@@ -691,6 +695,13 @@ impl ExplorerApp {
             "records": records,
             "summary": run.map(|r| grokflow_cli::summary::to_json(&r.summary(), &self.state.form.preset)),
             "csv": run.filter(|_| ended).map(RunData::trajectory_csv),
+            // The phase diagram's runs, once they have ended, as `grokflow sweep --csv`
+            // writes them (in the order they finished).
+            "sweep": self.sweep.as_ref().map(|s| serde_json::json!({
+                "done": s.cells().len(),
+                "running": s.is_running(),
+                "csv": (!s.is_running()).then(|| grokflow_cli::sweep::csv(s.cells())),
+            })),
             "file_buttons": self
                 .file_buttons
                 .iter()

@@ -183,6 +183,33 @@ test("a short MLP run in f64 matches too", async () => {
   await page.close();
 });
 
+test("the phase diagram runs its grid in the page, with the bits of `grokflow sweep`", async () => {
+  // The explorer's default grid: α from 4 to 1024 (5 values), λ from 10⁻³ to 10⁻² (4).
+  const page = await open("?preset=fig1a-small&t-max=100&view=phase");
+  await page.waitForFunction(
+    () => {
+      const app = JSON.parse(document.getElementById("grokflow-state").textContent);
+      return app.sweep && !app.sweep.running;
+    },
+    null,
+    { timeout: RUN_TIMEOUT_MS },
+  );
+  const web = (await state(page)).sweep;
+  assert.equal(web.done, 20);
+  const dir = mkdtempSync(path.join(tmpdir(), "grokflow-web-"));
+  const csv = path.join(dir, "sweep.csv");
+  execFileSync(grokflow, [
+    "sweep", "--preset", "fig1a-small", "--t-max", "100", "--alphas", "4:1024:5",
+    "--lambdas", "1e-3:1e-2:4", "--csv", csv, "--png", path.join(dir, "sweep.png"),
+  ]);
+  // Every column but the wall time, rows sorted: cells finish in any order.
+  const rows = (text) =>
+    text.trim().split("\n").map((row) => row.split(",").slice(0, -1).join(",")).sort();
+  assert.deepEqual(rows(web.csv), rows(readFileSync(csv, "utf8")));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test("a broken link names its parameter and leaves the default preset", async () => {
   for (const [query, field] of [
     ["?preset=fig1b-small&alpha=-1", "alpha"],
