@@ -197,11 +197,7 @@ impl ExplorerApp {
                 finished_frames: 0,
                 deadline: Instant::now() + Duration::from_secs(600),
             });
-            if app.state.view == View::PhaseDiagram {
-                app.apply(Command::Sweep(SweepAction::Start));
-            } else {
-                app.apply(Command::Run);
-            }
+            app.run_what_the_view_shows();
         }
         app
     }
@@ -215,11 +211,7 @@ impl ExplorerApp {
             Ok(Some(link)) => {
                 app.state.form = Form::from_config(&link.config, link.precision, link.preset);
                 app.state.view = link.view.unwrap_or_default();
-                if app.state.view == View::PhaseDiagram {
-                    app.apply(Command::Sweep(SweepAction::Start));
-                } else {
-                    app.apply(Command::Run);
-                }
+                app.run_what_the_view_shows();
                 if let Some(t) = link.at {
                     app.select_time(t);
                 }
@@ -238,6 +230,15 @@ impl ExplorerApp {
             }
         }
         app
+    }
+
+    /// Starts the form's experiment, or in the phase diagram its grid.
+    fn run_what_the_view_shows(&mut self) {
+        if self.state.view == View::PhaseDiagram {
+            self.apply(Command::Sweep(SweepAction::Start));
+        } else {
+            self.apply(Command::Run);
+        }
     }
 
     /// Puts the time slider at `t` (t = 0 is before the first grid time).

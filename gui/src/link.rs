@@ -38,16 +38,19 @@ pub fn parse(query: &str) -> Result<Option<Link>, String> {
     if query.is_empty() {
         return Ok(None);
     }
-    let mut argv = vec!["grokflow".to_owned(), "run".to_owned()];
-    let (mut view, mut at) = (None, None);
+    // The explorer's flags come before the subcommand, the experiment's after it.
+    let (mut explorer, mut run) = (vec!["grokflow".to_owned()], vec!["run".to_owned()]);
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         let name = key.replace('-', "_");
+        let flags = if name == "view" || name == "at" {
+            &mut explorer
+        } else {
+            &mut run
+        };
         match name.as_str() {
-            "view" => view = Some(parse_view(&value)?),
-            "at" => at = Some(parse_time(&value)?),
             _ if OWN.contains(&name.as_str()) || Config::field(&name).is_some() => {
-                argv.push(format!("--{}", name.replace('_', "-")));
-                argv.push(value.into_owned());
+                // `--at=-2`, one word: a value that starts with `-` is not taken for a flag.
+                flags.push(format!("--{}={value}", name.replace('_', "-")));
             }
             _ => {
                 let fields: Vec<_> = Config::FIELDS.iter().map(|f| f.name).collect();
@@ -59,11 +62,12 @@ pub fn parse(query: &str) -> Result<Option<Link>, String> {
             }
         }
     }
-    let run = match Cli::try_parse_from(&argv) {
+    explorer.extend(run);
+    let (run, start) = match Cli::try_parse_from(&explorer) {
         Ok(Cli {
             command: Some(Command::Run(run)),
-            ..
-        }) => run,
+            explorer,
+        }) => (run, explorer),
         Ok(_) => return Err("the link is not an experiment".to_owned()),
         // clap's message names the flag and what it takes; its first line is the point.
         Err(e) => {
@@ -76,8 +80,8 @@ pub fn parse(query: &str) -> Result<Option<Link>, String> {
         preset: run.preset_name(),
         config: run.config()?,
         precision: run.precision(),
-        view,
-        at,
+        view: start.view.map(View::from),
+        at: start.at,
     }))
 }
 
@@ -117,20 +121,6 @@ fn view_name(view: View) -> &'static str {
         View::Curves => "curves",
         View::Weights => "weights",
         View::PhaseDiagram => "phase",
-    }
-}
-
-fn parse_view(text: &str) -> Result<View, String> {
-    [View::Curves, View::Weights, View::PhaseDiagram]
-        .into_iter()
-        .find(|v| view_name(*v) == text)
-        .ok_or_else(|| format!("invalid view \"{text}\": choose one of curves, weights, phase"))
-}
-
-fn parse_time(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(t) if t >= 0.0 && t.is_finite() => Ok(t),
-        _ => Err(format!("invalid at \"{text}\": a time t ≥ 0")),
     }
 }
 

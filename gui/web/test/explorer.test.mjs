@@ -71,6 +71,14 @@ async function open(query) {
   return page;
 }
 
+/** Waits until the page's live run has ended. */
+async function finished(page) {
+  await page.waitForSelector('#grokflow-state[data-status="finished"]', {
+    state: "attached",
+    timeout: RUN_TIMEOUT_MS,
+  });
+}
+
 /** The app's own state, as it publishes it (gui/src/web.rs). */
 async function state(page) {
   return JSON.parse(await page.locator("#grokflow-state").textContent());
@@ -82,6 +90,15 @@ function cli(flags) {
   const csv = path.join(dir, "run.csv");
   const out = execFileSync(grokflow, ["run", ...flags, "--json", "--csv", csv], { encoding: "utf8" });
   return { summary: JSON.parse(out), csv: readFileSync(csv, "utf8") };
+}
+
+/** The page's run is the command line's: its summary (but the wall time, which the page
+ * does not measure) and its CSV, byte for byte. */
+function assertSameRun(web, native) {
+  const { wall_s: _, ...nativeSummary } = native.summary;
+  const { wall_s: __, ...webSummary } = web.summary;
+  assert.deepEqual(webSummary, nativeSummary);
+  assert.equal(web.csv, native.csv);
 }
 
 test("the bundle's size and the time to the first frame", async () => {
@@ -104,18 +121,11 @@ test("the bundle's size and the time to the first frame", async () => {
 
 test("a link runs its experiment with the bits of `grokflow run`", async () => {
   const page = await open("?preset=fig1a-small&precision=f32");
-  await page.waitForSelector('#grokflow-state[data-status="finished"]', {
-    state: "attached",
-    timeout: RUN_TIMEOUT_MS,
-  });
+  await finished(page);
   const web = await state(page);
   assert.equal(web.preset, "fig1a-small");
   const native = cli(["--preset", "fig1a-small", "--precision", "f32"]);
-  // Everything but the wall time, which the page does not measure.
-  delete native.summary.wall_s;
-  delete web.summary.wall_s;
-  assert.deepEqual(web.summary, native.summary);
-  assert.equal(web.csv, native.csv);
+  assertSameRun(web, native);
   assert.ok(web.csv.split("\n").length > 50, "the trajectory has its records");
   // The address bar links to the run that is on screen.
   assert.match(page.url(), /\?preset=fig1a-small$/);
@@ -126,10 +136,7 @@ test("a link runs its experiment with the bits of `grokflow run`", async () => {
 
 test("Load uploads through the file chooser; CSV, PNG and Save download", async () => {
   const page = await open("?preset=fig1a-small&t-max=100");
-  await page.waitForSelector('#grokflow-state[data-status="finished"]', {
-    state: "attached",
-    timeout: RUN_TIMEOUT_MS,
-  });
+  await finished(page);
   const app = await state(page);
   // The app publishes where it drew its buttons: the test clicks what a user would.
   const click = ([x, y]) => page.mouse.click(x, y);
@@ -170,16 +177,9 @@ test("Load uploads through the file chooser; CSV, PNG and Save download", async 
 test("a short MLP run in f64 matches too", async () => {
   const flags = ["--preset", "fig2-small", "--t-max", "300", "--precision", "f64"];
   const page = await open("?preset=fig2-small&t-max=300&precision=f64");
-  await page.waitForSelector('#grokflow-state[data-status="finished"]', {
-    state: "attached",
-    timeout: RUN_TIMEOUT_MS,
-  });
+  await finished(page);
   const web = await state(page);
-  const native = cli(flags);
-  delete native.summary.wall_s;
-  delete web.summary.wall_s;
-  assert.deepEqual(web.summary, native.summary);
-  assert.equal(web.csv, native.csv);
+  assertSameRun(web, cli(flags));
   await page.close();
 });
 
