@@ -69,8 +69,10 @@ pub enum Command {
     Run(Box<RunArgs>),
     /// List the presets with their sizes and what they show.
     Presets,
-    /// Run a grid of (α, λ) on every core; write a CSV and a PNG heat map.
-    Sweep(crate::sweep::SweepArgs),
+    /// Run a grid of (α, λ) on every core (or one slice of it: --shard); write a CSV and a
+    /// PNG heat map. `grokflow sweep merge` joins the slices.
+    #[command(args_conflicts_with_subcommands = true)]
+    Sweep(Box<crate::sweep::SweepArgs>),
 }
 
 /// Flags of `grokflow run`. Every experiment flag overrides the preset's value.

@@ -26,6 +26,7 @@ pub mod presets;
 pub mod progress;
 pub mod run;
 pub mod run_figure;
+pub mod shards;
 pub mod summary;
 pub mod sweep;
 pub mod sweep_figure;
@@ -58,25 +59,37 @@ pub fn execute(command: Command) -> ExitCode {
                 Err(message) => bad_input(&message),
             }
         }
-        Command::Sweep(args) => {
-            let stop = stop_on_ctrl_c("sweep");
-            match sweep::run(&args, &stop) {
+        Command::Sweep(args) => match &args.then {
+            Some(sweep::SweepCommand::Merge(merge)) => match shards::merge(merge) {
                 Ok(report) => {
-                    sweep::print_report(&report, &args.csv, &args.png);
-                    if stop.load(Ordering::Relaxed) {
-                        eprintln!("stopped: the files hold the runs finished so far");
-                        ExitCode::from(INTERRUPTED)
-                    } else {
-                        ExitCode::SUCCESS
-                    }
+                    shards::print_report(&report, merge);
+                    ExitCode::SUCCESS
                 }
                 Err(message) => bad_input(&message),
-            }
-        }
+            },
+            None => sweep(&args),
+        },
         Command::Presets => {
             print!("{}", presets::listing());
             ExitCode::SUCCESS
         }
+    }
+}
+
+/// `grokflow sweep` (the whole grid or one shard).
+fn sweep(args: &sweep::SweepArgs) -> ExitCode {
+    let stop = stop_on_ctrl_c("sweep");
+    match sweep::run(args, &stop) {
+        Ok(report) => {
+            sweep::print_report(&report, &args.csv_path(), args.png_path().as_deref());
+            if stop.load(Ordering::Relaxed) {
+                eprintln!("stopped: the files hold the runs finished so far");
+                ExitCode::from(INTERRUPTED)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(message) => bad_input(&message),
     }
 }
 

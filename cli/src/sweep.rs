@@ -1,6 +1,7 @@
 //! `grokflow sweep`: a grid of (α, λ) runs on every core, written as CSV (one row per run)
 //! and as labelled maps (t_grok and outcome class; see [`crate::sweep_figure`]), with
-//! progress on stderr.
+//! progress on stderr. `--shard I/N` runs one slice of the grid (a cluster's job array runs
+//! the N of them; [`crate::shards`] joins their CSVs).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -10,14 +11,23 @@ use std::time::Instant;
 
 use crate::figure;
 use crate::files::write_atomically;
-use crate::sweep_figure::SweepFigure;
-use clap::Args;
-use grokflow_core::sweep::{Cell, Grid, Outcome, log_spaced};
+use crate::shards::{self, MergeArgs};
+use crate::sweep_figure::{MapCell, SweepFigure};
+use clap::{Args, Subcommand};
+use grokflow_core::sweep::{Cell, Grid, Outcome, Shard, log_spaced};
 use grokflow_core::{Config, Preset};
+
+/// Where the whole sweep's CSV goes unless `--csv` says otherwise.
+const DEFAULT_CSV: &str = "sweep.csv";
+/// Where the whole sweep's maps go unless `--png` says otherwise.
+const DEFAULT_PNG: &str = "sweep.png";
 
 /// Flags of `grokflow sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
+    /// `grokflow sweep merge`, instead of running a sweep.
+    #[command(subcommand)]
+    pub then: Option<SweepCommand>,
     /// Preset every cell starts from (see `grokflow presets`).
     #[arg(long, value_parser = crate::args::parse_preset, default_value = "fig1a-small")]
     pub preset: &'static Preset,
@@ -36,15 +46,45 @@ pub struct SweepArgs {
     /// Horizon of every run (default: the preset's).
     #[arg(long)]
     pub t_max: Option<f64>,
-    /// Where to write one CSV row per run.
-    #[arg(long, default_value = "sweep.csv")]
-    pub csv: PathBuf,
-    /// Where to write the labelled maps (t_grok with its colour bar, outcome) as PNG.
-    #[arg(long, default_value = "sweep.png")]
-    pub png: PathBuf,
-    /// Also write the maps as SVG here.
+    /// Run only slice I of N (I from 0 to N − 1): the cells I, I + N, I + 2N, … of the grid
+    /// (α fastest, then λ, then the seed). Its CSV starts with a line naming the slice and
+    /// the sweep; `grokflow sweep merge` joins the N CSVs into the whole sweep's CSV and maps.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Where to write one CSV row per run [default: sweep.csv; with --shard I/N:
+    /// sweep-shard-I-of-N.csv].
     #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Where to write the labelled maps (t_grok with its colour bar, outcome) as PNG
+    /// [default: sweep.png; a shard writes none: `grokflow sweep merge` draws them].
+    #[arg(long, conflicts_with = "shard")]
+    pub png: Option<PathBuf>,
+    /// Also write the maps as SVG here.
+    #[arg(long, conflicts_with = "shard")]
     pub svg: Option<PathBuf>,
+}
+
+/// Subcommands of `grokflow sweep`.
+#[derive(Debug, Subcommand)]
+pub enum SweepCommand {
+    /// Join the CSVs of `grokflow sweep --shard I/N` (all N, in any order) into the CSV and
+    /// the maps that the whole sweep writes; refuses missing, repeated or foreign shards.
+    Merge(MergeArgs),
+}
+
+/// Parses `I/N` with `0 ≤ I < N`.
+pub fn parse_shard(s: &str) -> Result<Shard, String> {
+    let bad = || format!("expected I/N with 0 ≤ I < N such as 0/4 (the first of 4), got \"{s}\"");
+    let (index, count) = s.split_once('/').ok_or_else(bad)?;
+    let (Ok(index), Ok(count)) = (index.trim().parse(), count.trim().parse()) else {
+        return Err(bad());
+    };
+    if count == 0 || index >= count {
+        return Err(format!(
+            "shard {index}/{count}: I must be from 0 to N − 1 and N at least 1"
+        ));
+    }
+    Ok(Shard { index, count })
 }
 
 /// A log-spaced range of values given as `LOW:HIGH:COUNT`.
@@ -97,6 +137,37 @@ pub struct SweepReport {
 }
 
 impl SweepArgs {
+    /// Where the CSV goes.
+    pub fn csv_path(&self) -> PathBuf {
+        match (&self.csv, self.shard) {
+            (Some(path), _) => path.clone(),
+            (None, Some(s)) => format!("sweep-shard-{}-of-{}.csv", s.index, s.count).into(),
+            (None, None) => DEFAULT_CSV.into(),
+        }
+    }
+
+    /// Where the PNG goes: none for a shard.
+    pub fn png_path(&self) -> Option<PathBuf> {
+        match self.shard {
+            Some(_) => None,
+            None => Some(self.png.clone().unwrap_or_else(|| DEFAULT_PNG.into())),
+        }
+    }
+
+    /// The flags that define the grid, every one written out (the preset's horizon too),
+    /// so that a shard's CSV names its sweep exactly.
+    pub fn grid_flags(&self, grid: &Grid) -> String {
+        let range = |r: Range| format!("{}:{}:{}", r.low, r.high, r.count);
+        format!(
+            "--preset {} --alphas {} --lambdas {} --seeds {} --t-max {}",
+            self.preset.name,
+            range(self.alphas),
+            range(self.lambdas),
+            self.seeds,
+            grid.base.t_max
+        )
+    }
+
     /// The grid these flags describe, validated through a probe configuration.
     pub fn grid(&self) -> Result<Grid, String> {
         let mut base: Config = self.preset.config;
@@ -129,27 +200,35 @@ impl SweepArgs {
 /// it early; the cells finished so far are still written.
 pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
     let grid = args.grid()?;
-    figure::check(&args.png, "--png")?;
-    if let Some(svg) = &args.svg {
-        figure::check(svg, "--svg")?;
+    let png = args.png_path();
+    for (path, flag) in [(&png, "--png"), (&args.svg, "--svg")] {
+        if let Some(path) = path {
+            figure::check(path, flag)?;
+        }
     }
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
         usize::from,
     );
-    let total = grid.len();
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let total = shard.len(grid.len());
     eprintln!(
-        "sweep: {} α × {} λ × {} seed(s) = {total} runs of {} on {threads} thread(s)",
+        "sweep: {} α × {} λ × {} seed(s) = {} runs of {}{}, on {threads} thread(s)",
         grid.alphas.len(),
         grid.lambdas.len(),
         grid.seeds,
-        args.preset.name
+        grid.len(),
+        args.preset.name,
+        match args.shard {
+            Some(s) => format!("; shard {}/{}: {total} of them", s.index, s.count),
+            None => String::new(),
+        }
     );
     let start = Instant::now();
     let (tx, rx) = mpsc::channel();
     let mut cells = Vec::with_capacity(total);
     let failed = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| grid.run(threads, stop, tx));
+        let worker = scope.spawn(|| grid.run_shard(shard, threads, stop, tx));
         let bar = crate::progress::terminal_bar(
             total as u64,
             "{elapsed_precise} [{bar:30}] {pos}/{len} runs, eta {eta}",
@@ -183,25 +262,35 @@ pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
         wall_s: start.elapsed().as_secs_f64(),
         threads,
     };
-    write_atomically(&args.csv, csv(&report.cells).as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", args.csv.display()))?;
+    let mut text = match args.shard {
+        Some(s) => shards::header_line(s, &args.grid_flags(&grid)),
+        None => String::new(),
+    };
+    text.push_str(&csv(&report.cells));
+    let csv_path = args.csv_path();
+    write_atomically(&csv_path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", csv_path.display()))?;
+    let map: Vec<MapCell> = report.cells.iter().map(MapCell::of).collect();
     let figure = SweepFigure {
         grid: &grid,
-        cells: &report.cells,
+        cells: &map,
         preset: args.preset.name,
     };
-    figure::save(&figure, &args.png, "--png")?;
-    if let Some(svg) = &args.svg {
-        figure::save(&figure, svg, "--svg")?;
+    for (path, flag) in [(&png, "--png"), (&args.svg, "--svg")] {
+        if let Some(path) = path {
+            figure::save(&figure, path, flag)?;
+        }
     }
     Ok(report)
 }
 
-/// One row per run.
+/// The CSV's header row (without its line end).
+pub const CSV_HEADER: &str =
+    "alpha,lambda,seed,outcome,t_fit,t_grok,t_drop,t_predicted,final_test_acc,steps,wall_s";
+
+/// One row per run, after [`CSV_HEADER`]; floats in their shortest exact form.
 pub fn csv(cells: &[Cell]) -> String {
-    let mut out = String::from(
-        "alpha,lambda,seed,outcome,t_fit,t_grok,t_drop,t_predicted,final_test_acc,steps,wall_s\n",
-    );
+    let mut out = format!("{CSV_HEADER}\n");
     let time = |t: Option<f64>| t.map_or(String::new(), |t| t.to_string());
     for c in cells {
         let t = c.summary.transitions;
@@ -230,7 +319,7 @@ pub fn csv(cells: &[Cell]) -> String {
 }
 
 /// Prints the per-outcome counts and where the files went.
-pub fn print_report(report: &SweepReport, csv: &Path, png: &Path) {
+pub fn print_report(report: &SweepReport, csv: &Path, png: Option<&Path>) {
     let mut counts = String::new();
     for outcome in Outcome::ALL {
         let n = report.cells.iter().filter(|c| c.outcome == outcome).count();
@@ -249,11 +338,14 @@ pub fn print_report(report: &SweepReport, csv: &Path, png: &Path) {
             String::new()
         }
     );
-    println!(
-        "wrote {} and {} (left: t_grok on its colour bar, grey = never; right: outcome)",
-        csv.display(),
-        png.display()
-    );
+    match png {
+        Some(png) => println!(
+            "wrote {} and {} (left: t_grok on its colour bar, grey = never; right: outcome)",
+            csv.display(),
+            png.display()
+        ),
+        None => println!("wrote {}", csv.display()),
+    }
 }
 
 #[cfg(test)]
@@ -278,6 +370,18 @@ mod tests {
         ] {
             let err = parse_range(bad).expect_err(bad);
             assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn shards_parse_and_bad_ones_say_why() {
+        assert_eq!(parse_shard("3/4"), Ok(Shard { index: 3, count: 4 }));
+        for bad in ["4/4", "0/0", "1", "a/2", "-1/2"] {
+            let err = parse_shard(bad).expect_err(bad);
+            assert!(
+                err.contains("I/N") || err.contains("0 to N − 1"),
+                "{bad}: {err}"
+            );
         }
     }
 }

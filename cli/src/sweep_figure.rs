@@ -13,21 +13,52 @@ use crate::palette::{outcome_rgb, ramp};
 /// Colour of a cell that has no t_grok.
 pub const NO_GROK: [u8; 3] = [200, 200, 200];
 
+/// What the maps show of one run: where it sits, what it did and when it grokked. Only what
+/// the sweep's CSV holds exactly, so that the maps drawn from the merged CSVs of a sharded
+/// sweep are those of the whole sweep, pixel for pixel.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapCell {
+    /// Column (index into the grid's α values).
+    pub alpha_index: usize,
+    /// Row (index into the grid's λ values).
+    pub lambda_index: usize,
+    /// Seed offset (only the first seed is drawn).
+    pub seed_offset: u64,
+    /// What the run did.
+    pub outcome: Outcome,
+    /// When it generalised, if it did.
+    pub t_grok: Option<f64>,
+}
+
+impl MapCell {
+    /// The map's view of a finished cell.
+    pub fn of(cell: &Cell) -> Self {
+        Self {
+            alpha_index: cell.alpha_index,
+            lambda_index: cell.lambda_index,
+            seed_offset: cell.seed_offset,
+            outcome: cell.outcome,
+            t_grok: cell.summary.transitions.t_grok(),
+        }
+    }
+}
+
 /// A finished (or stopped) sweep.
 pub struct SweepFigure<'a> {
     /// The grid that was asked for.
     pub grid: &'a Grid,
     /// The cells that finished (the first seed of each is drawn).
-    pub cells: &'a [Cell],
+    pub cells: &'a [MapCell],
     /// The preset the cells start from, for the title.
     pub preset: &'a str,
 }
 
-/// The span of log10 t_grok over the grid's grokking cells, if any grokked.
-pub fn t_grok_span(cells: &[Cell]) -> Option<(f64, f64)> {
-    let groks = cells
-        .iter()
-        .filter_map(|c| c.summary.transitions.log10_t_grok)
+/// The span of log10 t_grok over the grokking runs among `t_groks`, if any grokked.
+pub fn t_grok_span(t_groks: impl IntoIterator<Item = Option<f64>>) -> Option<(f64, f64)> {
+    let groks = t_groks
+        .into_iter()
+        .flatten()
+        .map(libm::log10)
         .filter(|l| l.is_finite());
     let (lo, hi) = groks.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), l| {
         (lo.min(l), hi.max(l))
@@ -35,10 +66,10 @@ pub fn t_grok_span(cells: &[Cell]) -> Option<(f64, f64)> {
     (lo <= hi).then_some((lo, hi))
 }
 
-/// A cell's colour on the t_grok map: its log t_grok on [`ramp`] over `span`, or
+/// A run's colour on the t_grok map: its log t_grok on [`ramp`] over `span`, or
 /// [`NO_GROK`].
-pub fn t_grok_rgb(cell: &Cell, span: Option<(f64, f64)>) -> [u8; 3] {
-    match (cell.summary.transitions.log10_t_grok, span) {
+pub fn t_grok_rgb(t_grok: Option<f64>, span: Option<(f64, f64)>) -> [u8; 3] {
+    match (t_grok.map(libm::log10), span) {
         (Some(l), Some((lo, hi))) if l.is_finite() => {
             ramp(if hi > lo { (l - lo) / (hi - lo) } else { 0.5 })
         }
@@ -81,8 +112,8 @@ impl Figure for SweepFigure<'_> {
         let (w, _) = rest.dim_in_pixel();
         let (left, right) = rest.split_horizontally(w / 2);
         let (map, bar) = left.split_horizontally(w / 2 - 130);
-        let span = t_grok_span(self.cells);
-        self.map(&map, "t_grok (first seed)", |c| t_grok_rgb(c, span))?;
+        let span = t_grok_span(self.cells.iter().map(|c| c.t_grok));
+        self.map(&map, "t_grok (first seed)", |c| t_grok_rgb(c.t_grok, span))?;
         colour_bar(&bar, span)?;
         self.map(&right, "outcome (first seed)", |c| outcome_rgb(c.outcome))
     }
@@ -94,7 +125,7 @@ impl SweepFigure<'_> {
         &self,
         area: &DrawingArea<DB, Shift>,
         caption: &str,
-        color: impl Fn(&Cell) -> [u8; 3],
+        color: impl Fn(&MapCell) -> [u8; 3],
     ) -> Result<(), String> {
         let (alphas, lambdas) = (&self.grid.alphas, &self.grid.lambdas);
         let (cols, rows) = (alphas.len() as f64, lambdas.len() as f64);

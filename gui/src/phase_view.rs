@@ -325,7 +325,7 @@ fn cells_grid(ui: &mut Ui, sweep: &Sweep, color_by: &mut ColorBy, height: f32) -
     let painter = ui.painter_at(rect);
     let text = ui.visuals().text_color();
     let font = egui::FontId::proportional(11.0);
-    let span = t_grok_span(&sweep.cells);
+    let span = t_grok_span(sweep.cells.iter().map(|c| c.summary.transitions.t_grok()));
     let cell_rect = |a: usize, l: usize| {
         egui::Rect::from_min_size(
             egui::pos2(
@@ -338,7 +338,7 @@ fn cells_grid(ui: &mut Ui, sweep: &Sweep, color_by: &mut ColorBy, height: f32) -
     for cell in sweep.cells.iter().filter(|c| c.seed_offset == 0) {
         let rgb = match color_by {
             ColorBy::Outcome => outcome_rgb(cell.outcome),
-            ColorBy::TGrok => t_grok_rgb(cell, span),
+            ColorBy::TGrok => t_grok_rgb(cell.summary.transitions.t_grok(), span),
         };
         painter.rect_filled(
             cell_rect(cell.alpha_index, cell.lambda_index).shrink(1.0),

@@ -216,6 +216,134 @@ fn sweep_writes_csv_and_png_and_does_not_depend_on_threads() {
     assert!(t_grok[0] < t_grok[1] && t_grok[1] < t_grok[2], "{t_grok:?}");
 }
 
+/// `sweep --shard I/N` runs disjoint slices whose merge is the whole sweep: the same rows
+/// (wall time aside) and the same PNG byte for byte, whatever the slicing and the threads.
+/// The merge refuses a missing, repeated, foreign or incomplete shard and names it.
+#[test]
+fn sharded_sweeps_merge_into_the_whole_sweep() {
+    let path = |name: &str| temp(name).to_str().expect("utf-8").to_owned();
+    let grid = [
+        "--alphas",
+        "4:400:3",
+        "--lambdas",
+        "2e-3:1e-2:2",
+        "--seeds",
+        "2",
+        "--t-max",
+        "2000",
+    ];
+    let sweep = |extra: &[&str]| {
+        let out = grokflow(&[&["sweep"], &grid[..], extra].concat());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let without_wall_time = |file: &str| -> Vec<String> {
+        let text = std::fs::read_to_string(file).expect("csv");
+        text.lines()
+            .map(|l| l.rsplit_once(',').map_or("", |(head, _)| head).to_owned())
+            .collect()
+    };
+    let (whole_csv, whole_png) = (path("whole.csv"), path("whole.png"));
+    sweep(&["--csv", &whole_csv, "--png", &whole_png]);
+    let whole_rows = without_wall_time(&whole_csv);
+    assert_eq!(whole_rows.len(), 1 + 12);
+    for (count, threads) in [(3, "2"), (5, "1")] {
+        let shards: Vec<String> = (0..count)
+            .map(|i| {
+                let file = path(&format!("shard-{i}-of-{count}.csv"));
+                sweep(&[
+                    "--shard",
+                    &format!("{i}/{count}"),
+                    "--threads",
+                    threads,
+                    "--csv",
+                    &file,
+                ]);
+                file
+            })
+            .collect();
+        let (merged_csv, merged_png) = (path("merged.csv"), path("merged.png"));
+        // Given in reverse: the order of the files does not matter.
+        let mut args = vec!["sweep", "merge", "--csv", &merged_csv, "--png", &merged_png];
+        args.extend(shards.iter().rev().map(String::as_str));
+        let out = grokflow(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(without_wall_time(&merged_csv), whole_rows, "{count} shards");
+        assert!(
+            std::fs::read(&merged_png).expect("png") == std::fs::read(&whole_png).expect("png"),
+            "the merged PNG differs from the whole sweep's ({count} shards)"
+        );
+    }
+    let refusal = |shards: &[&str]| {
+        let merged = path("refused.csv");
+        let out = grokflow(&[&["sweep", "merge", "--csv", &merged][..], shards].concat());
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let (s0, s1, s2) = (
+        path("shard-0-of-3.csv"),
+        path("shard-1-of-3.csv"),
+        path("shard-2-of-3.csv"),
+    );
+    let err = refusal(&[&s0, &s2]);
+    assert!(err.contains("shard(s) 1/3 missing"), "{err}");
+    let err = refusal(&[&s0, &s1, &s2, &s1]);
+    assert!(
+        err.contains("shard 1/3 is given twice") && err.contains(&s1),
+        "{err}"
+    );
+    let err = refusal(&[&s0, &s1, &path("shard-2-of-5.csv")]);
+    assert!(
+        err.contains("mismatched shards") && err.contains("one of 5"),
+        "{err}"
+    );
+    // A slice of another sweep (another horizon).
+    let foreign = path("foreign.csv");
+    let out = grokflow(&[
+        "sweep",
+        "--alphas",
+        "4:400:3",
+        "--lambdas",
+        "2e-3:1e-2:2",
+        "--seeds",
+        "2",
+        "--t-max",
+        "1000",
+        "--shard",
+        "2/3",
+        "--csv",
+        &foreign,
+    ]);
+    assert!(out.status.success());
+    let err = refusal(&[&s0, &s1, &foreign]);
+    assert!(
+        err.contains("mismatched shards") && err.contains("--t-max 1000"),
+        "{err}"
+    );
+    // A shard cut short (as Ctrl-C leaves it).
+    let text = std::fs::read_to_string(&s2).expect("shard");
+    let cut = path("cut.csv");
+    std::fs::write(&cut, &text[..text.trim_end().rfind('\n').expect("rows")]).expect("write");
+    let err = refusal(&[&s0, &s1, &cut]);
+    assert!(err.contains("holds 3 of its 4 runs"), "{err}");
+    let err = refusal(&[&s0, &s1, &whole_csv]);
+    assert!(err.contains("is not a shard's CSV"), "{err}");
+    let out = grokflow(&["sweep", "--shard", "3/3"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--shard") && err.contains("0 to N − 1"),
+        "{err}"
+    );
+}
+
 /// Ctrl-C (SIGINT) stops a run between steps: exit status 130, a message saying where it
 /// stopped, and a CSV at the requested path holding every row up to there (the rows are kept
 /// in a hidden partial file during the run and renamed into place at the end).

@@ -43,6 +43,11 @@ impl Outcome {
         Outcome::Diverged,
     ];
 
+    /// The outcome [`Outcome::name`] names.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.name() == name)
+    }
+
     /// Short name for legends and files.
     pub const fn name(self) -> &'static str {
         match self {
@@ -102,6 +107,38 @@ pub fn log_spaced(lo: f64, hi: f64, count: usize) -> Vec<f64> {
                 .map(|i| crate::numbers::math::exp(a + (b - a) * i as f64 / (count - 1) as f64))
                 .collect()
         }
+    }
+}
+
+/// The `index`-th of `count` deterministic slices of a grid (`index` from 0): the cells
+/// `index`, `index + count`, `index + 2·count`, … of [`Grid::cell_config`]'s order. Strided
+/// rather than in blocks, so that every slice holds cells from all over the (α, λ) plane
+/// and the slices take about the same time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Shard {
+    /// Which slice, `0..count`.
+    pub index: usize,
+    /// How many slices.
+    pub count: usize,
+}
+
+impl Shard {
+    /// The whole grid as one slice.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// Whether cell `cell` belongs to this slice.
+    pub fn holds(self, cell: usize) -> bool {
+        cell % self.count.max(1) == self.index
+    }
+
+    /// How many of the first `cells` cells belong to this slice.
+    pub fn len(self, cells: usize) -> usize {
+        cells.saturating_sub(self.index).div_ceil(self.count.max(1))
+    }
+
+    /// The slice's `i`-th cell.
+    fn cell(self, i: usize) -> usize {
+        self.index + i * self.count.max(1)
     }
 }
 
@@ -167,10 +204,28 @@ impl Grid {
         Some((ai, li, seed_offset, config))
     }
 
+    /// Cell index of `(α index, λ index, seed offset)`: the inverse of
+    /// [`Grid::cell_config`].
+    pub fn cell_index(&self, alpha_index: usize, lambda_index: usize, seed_offset: u64) -> usize {
+        (seed_offset as usize * self.lambdas.len() + lambda_index) * self.alphas.len() + alpha_index
+    }
+
     /// Runs every cell in f32 on `threads` threads, sending each finished cell to `done` as
     /// it completes (in completion order). Stops early, between steps, once `cancel` is set.
     /// Cells whose configuration cannot be built are skipped; the return value counts them.
     pub fn run(&self, threads: usize, cancel: &AtomicBool, done: mpsc::Sender<Cell>) -> usize {
+        self.run_shard(Shard::WHOLE, threads, cancel, done)
+    }
+
+    /// [`Grid::run`] for the cells of one slice.
+    pub fn run_shard(
+        &self,
+        shard: Shard,
+        threads: usize,
+        cancel: &AtomicBool,
+        done: mpsc::Sender<Cell>,
+    ) -> usize {
+        let cells = shard.len(self.len());
         let next = AtomicUsize::new(0);
         let failed = AtomicUsize::new(0);
         thread::scope(|scope| {
@@ -179,10 +234,11 @@ impl Grid {
                 let (next, failed) = (&next, &failed);
                 scope.spawn(move || {
                     loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        if index >= self.len() || cancel.load(Ordering::Relaxed) {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= cells || cancel.load(Ordering::Relaxed) {
                             return;
                         }
+                        let index = shard.cell(i);
                         let Some((alpha_index, lambda_index, seed_offset, config)) =
                             self.cell_config(index)
                         else {
@@ -259,6 +315,64 @@ mod tests {
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(seen.len(), 8);
+    }
+
+    #[test]
+    fn shards_partition_the_grid_and_reproduce_its_cells() {
+        let grid = Grid {
+            base: Config {
+                d: 40,
+                n: 16,
+                n_test: 40,
+                t_max: 100.0,
+                ..Config::default()
+            },
+            alphas: vec![2.0, 8.0, 32.0],
+            lambdas: vec![1e-2, 3e-2],
+            seeds: 2,
+        };
+        let run = |shard| {
+            let (tx, rx) = mpsc::channel();
+            assert_eq!(grid.run_shard(shard, 2, &AtomicBool::new(false), tx), 0);
+            let mut cells: Vec<Cell> = rx.into_iter().collect();
+            cells.sort_by_key(|c| grid.cell_index(c.alpha_index, c.lambda_index, c.seed_offset));
+            cells
+        };
+        let whole = run(Shard::WHOLE);
+        assert_eq!(whole.len(), 12);
+        for count in [1, 5, 12, 13] {
+            let mut joined = Vec::new();
+            for index in 0..count {
+                let shard = Shard { index, count };
+                let cells = run(shard);
+                assert_eq!(cells.len(), shard.len(grid.len()), "{shard:?}");
+                for c in &cells {
+                    let at = grid.cell_index(c.alpha_index, c.lambda_index, c.seed_offset);
+                    assert!(shard.holds(at), "{shard:?} ran cell {at}");
+                }
+                joined.extend(cells);
+            }
+            joined.sort_by_key(|c| grid.cell_index(c.alpha_index, c.lambda_index, c.seed_offset));
+            // The same runs, bit for bit, whoever ran them (wall time aside).
+            let strip = |c: &Cell| (c.config, c.outcome, c.summary.transitions, c.summary.last);
+            assert_eq!(
+                joined.iter().map(strip).collect::<Vec<_>>(),
+                whole.iter().map(strip).collect::<Vec<_>>(),
+                "{count} shards"
+            );
+        }
+        for index in 0..grid.len() {
+            let (a, l, s, _) = grid.cell_config(index).expect("in the grid");
+            assert_eq!(grid.cell_index(a, l, s), index);
+        }
+    }
+
+    #[test]
+    fn outcomes_are_found_by_name() {
+        for o in Outcome::ALL {
+            assert_eq!(Outcome::from_name(o.name()), Some(o));
+        }
+        assert_eq!(Outcome::from_name("grokked"), None);
     }
 
     #[test]
