@@ -4,6 +4,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use firmware_sim::{BOARDS, Board, RunEnd, TraceLine, run_in};
@@ -33,6 +35,7 @@ pub struct Outcome {
     ram: u64,
     /// Instructions the run took, as the firmware read them under `-icount`.
     instructions: Option<u64>,
+    /// Wall-clock seconds of QEMU.
     seconds: f64,
 }
 
@@ -64,6 +67,9 @@ fn require_tools(board: &Board) -> Result<(), String> {
     Ok(())
 }
 
+/// Builds the firmware for `board` and copies the ELF out to `<target_dir>/<feature>.elf`:
+/// the boards of one target share cargo's output path, so a board that builds next would
+/// overwrite it while this one is still being emulated.
 fn build(board: &Board, target_dir: &Path) -> Result<PathBuf, String> {
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "--quiet", "--manifest-path"])
@@ -85,10 +91,13 @@ fn build(board: &Board, target_dir: &Path) -> Result<PathBuf, String> {
             board.target
         ));
     }
-    Ok(target_dir
+    let built = target_dir
         .join(board.target)
         .join("release")
-        .join("grokflow-firmware"))
+        .join("grokflow-firmware");
+    let elf = target_dir.join(format!("{}.elf", board.feature));
+    std::fs::copy(&built, &elf).map_err(|e| format!("{}: {e}", built.display()))?;
+    Ok(elf)
 }
 
 /// Flash (code, constants, initialised data) and static RAM (data, bss) of the ELF.
@@ -214,16 +223,21 @@ pub fn first_difference(board: &[TraceLine], host: &[TraceLine]) -> Result<(), S
     Ok(())
 }
 
+/// Builds (one board at a time, under `building`), emulates and compares one board.
 fn run_board(
     board: &Board,
     target_dir: &Path,
+    building: &Mutex<()>,
     timeout: Duration,
     overwrite: bool,
 ) -> Result<Outcome, String> {
     require_tools(board)?;
-    let start = Instant::now();
-    let elf = build(board, target_dir)?;
+    let elf = {
+        let _one_build = building.lock().map_err(|_| "a firmware build panicked")?;
+        build(board, target_dir)?
+    };
     let (flash, ram) = sizes(&elf)?;
+    let start = Instant::now();
     let output = emulate(board, &elf, timeout)?;
     let seconds = start.elapsed().as_secs_f64();
     let trace: Vec<TraceLine> = output.iter().filter_map(|l| TraceLine::parse(l)).collect();
@@ -285,13 +299,44 @@ pub fn run(targets: &[String], timeout: Duration, overwrite: bool) -> Result<(),
         "| build | board | problem | steps | t_grok | instructions/step | bit-exact | snapshot | flash | RAM (static) | QEMU |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
-    for board in boards {
-        eprintln!(
-            "{} ({}): building and running on {}…",
-            board.target, board.feature, board.machine
-        );
-        let o = run_board(board, &target_dir, timeout, overwrite)
-            .map_err(|e| format!("{}: {e}", board.feature))?;
+    // QEMU emulates a board on one core: as many boards at once as there are cores. Builds
+    // take turns (cargo's lock would serialise them anyway); a board's QEMU run overlaps
+    // the next one's build.
+    let lanes = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(boards.len());
+    let next = AtomicUsize::new(0);
+    let building = Mutex::new(());
+    let results: Vec<Mutex<Option<Result<Outcome, String>>>> =
+        boards.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..lanes {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let (Some(board), Some(slot)) = (boards.get(index), results.get(index)) else {
+                        return;
+                    };
+                    eprintln!(
+                        "{} ({}): building and running on {}…",
+                        board.target, board.feature, board.machine
+                    );
+                    let outcome = run_board(board, &target_dir, &building, timeout, overwrite)
+                        .map_err(|e| format!("{}: {e}", board.feature));
+                    if let Ok(o) = &outcome {
+                        eprintln!("{}: emulated in {:.1} s", board.feature, o.seconds);
+                    }
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    // The table in board order, whichever finished first.
+    for (board, result) in boards.iter().zip(results) {
+        let result = result.into_inner().ok().flatten();
+        let o = result.ok_or_else(|| format!("{}: its run did not finish", board.feature))??;
         let c = &o.board.config;
         let per_step = o
             .instructions
