@@ -48,7 +48,7 @@ impl WithScalar for Headless<'_> {
 }
 
 /// The experiment `args` describe: a generated task, or a data set from files.
-fn experiment<S: Scalar>(args: &RunArgs) -> Result<Experiment<S>, String> {
+pub fn experiment<S: Scalar>(args: &RunArgs) -> Result<Experiment<S>, String> {
     let message = |e: ExperimentError| match e {
         ExperimentError::Config(c) => flag_error(&c),
         other => other.to_string(),
@@ -90,12 +90,9 @@ fn experiment<S: Scalar>(args: &RunArgs) -> Result<Experiment<S>, String> {
     Experiment::from_data(&template, &train, test.as_ref()).map_err(message)
 }
 
-/// Runs `experiment` with references, CSV, progress and Ctrl-C as `args` ask.
-fn drive<S: Scalar>(
-    args: &RunArgs,
-    mut experiment: Experiment<S>,
-    stop: &AtomicBool,
-) -> Result<Summary, String> {
+/// Before a run: warns when the weight decay is lost in the number format, and solves the
+/// reference predictors (the cos_kernel / cos_rich columns) unless `args` skip them.
+pub fn prepare<S: Scalar>(args: &RunArgs, experiment: &mut Experiment<S>) {
     let config = *experiment.config();
     if let Some(warning) = DecayWarning::for_run(&config, args.precision()) {
         eprintln!("warning: {warning}");
@@ -117,6 +114,16 @@ fn drive<S: Scalar>(
             Err(_) => {}
         }
     }
+}
+
+/// Runs `experiment` with references, CSV, progress and Ctrl-C as `args` ask.
+fn drive<S: Scalar>(
+    args: &RunArgs,
+    mut experiment: Experiment<S>,
+    stop: &AtomicBool,
+) -> Result<Summary, String> {
+    let config = *experiment.config();
+    prepare(args, &mut experiment);
     let mut csv = match &args.csv {
         Some(path) => Some(
             TrajectoryCsv::create(path)

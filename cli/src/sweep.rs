@@ -206,6 +206,27 @@ pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
             figure::check(path, flag)?;
         }
     }
+    let report = compute(args, &grid, stop);
+    let csv_path = args.csv_path();
+    write_atomically(&csv_path, file_text(args, &grid, &report.cells).as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", csv_path.display()))?;
+    let map: Vec<MapCell> = report.cells.iter().map(MapCell::of).collect();
+    let figure = SweepFigure {
+        grid: &grid,
+        cells: &map,
+        preset: args.preset.name,
+    };
+    for (path, flag) in [(&png, "--png"), (&args.svg, "--svg")] {
+        if let Some(path) = path {
+            figure::save(&figure, path, flag)?;
+        }
+    }
+    Ok(report)
+}
+
+/// Runs the cells of `grid` that `args` select (all, or one shard) on `args`' threads, with
+/// progress on stderr; stops early once `stop` is set.
+pub fn compute(args: &SweepArgs, grid: &Grid, stop: &AtomicBool) -> SweepReport {
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
         usize::from,
@@ -256,32 +277,22 @@ pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
         worker.join().unwrap_or(0)
     });
     cells.sort_by_key(|c| (c.lambda_index, c.alpha_index, c.seed_offset));
-    let report = SweepReport {
+    SweepReport {
         cells,
         failed,
         wall_s: start.elapsed().as_secs_f64(),
         threads,
-    };
+    }
+}
+
+/// What the sweep's CSV file holds: for a shard, the line naming it, then [`csv`].
+pub fn file_text(args: &SweepArgs, grid: &Grid, cells: &[Cell]) -> String {
     let mut text = match args.shard {
-        Some(s) => shards::header_line(s, &args.grid_flags(&grid)),
+        Some(s) => shards::header_line(s, &args.grid_flags(grid)),
         None => String::new(),
     };
-    text.push_str(&csv(&report.cells));
-    let csv_path = args.csv_path();
-    write_atomically(&csv_path, text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", csv_path.display()))?;
-    let map: Vec<MapCell> = report.cells.iter().map(MapCell::of).collect();
-    let figure = SweepFigure {
-        grid: &grid,
-        cells: &map,
-        preset: args.preset.name,
-    };
-    for (path, flag) in [(&png, "--png"), (&args.svg, "--svg")] {
-        if let Some(path) = path {
-            figure::save(&figure, path, flag)?;
-        }
-    }
-    Ok(report)
+    text.push_str(&csv(cells));
+    text
 }
 
 /// The CSV's header row (without its line end).

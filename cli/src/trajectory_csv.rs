@@ -80,27 +80,32 @@ impl TrajectoryCsv {
 
 /// One row in [`HEADER`] order; floats in their shortest exact form.
 pub fn row(m: &Metrics) -> [String; 19] {
-    let opt = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
-    let sv = |i: usize| opt(m.singular_values.map(|s| s[i]));
+    values(m).map(|v| v.map_or_else(String::new, |x| x.to_string()))
+}
+
+/// One row's values in [`HEADER`] order, `None` where the cell is empty. The step count is
+/// exact as an f64 (below 2⁵³) and prints as the integer it is.
+pub fn values(m: &Metrics) -> [Option<f64>; 19] {
+    let sv = |i: usize| m.singular_values.map(|s| s[i]);
     [
-        m.t.to_string(),
-        m.step.to_string(),
-        m.train_loss.to_string(),
-        opt(m.train_acc),
-        m.test_loss.to_string(),
-        opt(m.test_acc),
-        m.param_norm.to_string(),
-        opt(m.cos_kernel),
-        opt(m.cos_rich),
-        opt(m.log10_t),
-        opt(m.margin),
-        opt(m.w_l1),
-        opt(m.w_l2),
-        opt(m.nuclear_norm),
+        Some(m.t),
+        Some(m.step as f64),
+        Some(m.train_loss),
+        m.train_acc,
+        Some(m.test_loss),
+        m.test_acc,
+        Some(m.param_norm),
+        m.cos_kernel,
+        m.cos_rich,
+        m.log10_t,
+        m.margin,
+        m.w_l1,
+        m.w_l2,
+        m.nuclear_norm,
         sv(0),
         sv(1),
         sv(2),
-        opt(m.truth_distance),
-        opt(m.swamped),
+        m.truth_distance,
+        m.swamped,
     ]
 }

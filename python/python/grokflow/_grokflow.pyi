@@ -1,0 +1,24 @@
+"""The Rust extension behind :mod:`grokflow` (use the functions of :mod:`grokflow`)."""
+
+from typing import List, Tuple
+
+def run(
+    argv: List[str], snapshots_per_decade: float
+) -> Tuple[str, List[Tuple[str, bytes]], bytes, bytes, bytes]:
+    """Runs ``grokflow run <argv…>`` without the GIL.
+
+    Returns the summary as ``grokflow run --json`` prints it; the trajectory as
+    ``(column, float64 bytes)`` in the CSV's column order (NaN for empty cells); the final
+    parameters, the snapshot times and the snapshots (float64 bytes). Raises ``ValueError``
+    with the command line's message, ``KeyboardInterrupt`` on Ctrl-C.
+    """
+
+def sweep(argv: List[str]) -> Tuple[str, List[float], List[float]]:
+    """Runs ``grokflow sweep <argv…>`` without the GIL; the CSV text it writes, the grid's
+    α and λ values."""
+
+def presets() -> str:
+    """The presets as JSON: ``[{"name", "description", "config"}]``."""
+
+def flags(subcommand: str) -> List[Tuple[str, bool]]:
+    """The long flags of ``grokflow <subcommand>`` and whether each takes a value."""

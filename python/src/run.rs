@@ -1,0 +1,151 @@
+//! `grokflow.run`: one experiment exactly as `grokflow run` runs it (the same parser, the
+//! same preparation, the same steps), keeping every record and the parameters.
+
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use grokflow_cli::args::flag_error;
+use grokflow_cli::progress::Progress;
+use grokflow_cli::{Command, RunArgs};
+use grokflow_core::experiment::{Summary, on_worker_thread};
+use grokflow_core::{Metrics, Scalar, Status, WithScalar};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::interrupt::run_interruptible;
+
+/// A finished run as the Python side receives it: the summary as `grokflow run --json`
+/// prints it; the trajectory as `(column, float64 bytes)` in the CSV's column order (NaN
+/// where the CSV cell is empty); the final parameters; the snapshot times and the snapshots
+/// (one row of parameters per time), all float64 bytes.
+type PyRun<'py> = (
+    String,
+    Vec<(&'static str, Bound<'py, PyBytes>)>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+);
+
+/// Runs `grokflow run <argv…>` without the GIL, keeping the parameters up to
+/// `snapshots_per_decade` times per decade of t (and at the end).
+#[pyfunction]
+pub fn run<'py>(
+    py: Python<'py>,
+    argv: Vec<String>,
+    snapshots_per_decade: f64,
+) -> PyResult<PyRun<'py>> {
+    let args = match crate::parse(std::iter::once("run".to_owned()).chain(argv).collect())? {
+        Command::Run(args) => args,
+        _ => return Err(PyValueError::new_err("not a run")),
+    };
+    if snapshots_per_decade.is_nan() || snapshots_per_decade < 0.0 {
+        return Err(PyValueError::new_err(format!(
+            "snapshots_per_decade = {snapshots_per_decade} is out of range: allowed snapshots_per_decade ≥ 0"
+        )));
+    }
+    let stop = AtomicBool::new(false);
+    let recording = Recording {
+        args: &args,
+        stop: &stop,
+        snapshots_per_decade,
+    };
+    let recorded = run_interruptible(py, &stop, || args.precision().with(recording))?
+        .map_err(PyValueError::new_err)?;
+    let bytes = |values: &[f64]| {
+        let raw: Vec<u8> = values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+        PyBytes::new(py, &raw)
+    };
+    let columns = grokflow_cli::trajectory_csv::HEADER
+        .iter()
+        .enumerate()
+        .map(|(i, &name)| {
+            let column: Vec<f64> = recorded
+                .records
+                .iter()
+                .map(|m| grokflow_cli::trajectory_csv::values(m)[i].unwrap_or(f64::NAN))
+                .collect();
+            (name, bytes(&column))
+        })
+        .collect();
+    let summary = grokflow_cli::summary::to_json(&recorded.summary, args.preset_name());
+    Ok((
+        summary.to_string(),
+        columns,
+        bytes(&recorded.params),
+        bytes(&recorded.snapshot_t),
+        bytes(&recorded.snapshots),
+    ))
+}
+
+/// What a run kept.
+struct Recorded {
+    summary: Summary,
+    records: Vec<Metrics>,
+    params: Vec<f64>,
+    snapshot_t: Vec<f64>,
+    snapshots: Vec<f64>,
+}
+
+/// The run `args` describe, in the number format they name.
+struct Recording<'a> {
+    args: &'a RunArgs,
+    stop: &'a AtomicBool,
+    snapshots_per_decade: f64,
+}
+
+impl WithScalar for Recording<'_> {
+    type Output = Result<Recorded, String>;
+
+    fn run<S: Scalar>(self) -> Self::Output {
+        let mut experiment = grokflow_cli::run::experiment::<S>(self.args)?;
+        grokflow_cli::run::prepare(self.args, &mut experiment);
+        let config = *experiment.config();
+        let mut sim = experiment.simulation().map_err(|e| flag_error(&e))?;
+        let mut progress = Progress::new(&config);
+        let (mut records, mut snapshot_t, mut snapshots) = (Vec::new(), Vec::new(), Vec::new());
+        let as_f64 = |params: &[S]| params.iter().map(|p| p.to_f64()).collect::<Vec<_>>();
+        let start = Instant::now();
+        // On the core's worker thread, as `grokflow run` steps (the same stochastic-rounding
+        // stream, the same shared products).
+        on_worker_thread(|| {
+            let mut last_snapshot = f64::NEG_INFINITY;
+            while !sim.status().is_terminal() {
+                let before = records.len();
+                sim.step(&mut |m: &Metrics| {
+                    progress.record(m);
+                    records.push(*m);
+                    if self.stop.load(Ordering::Relaxed) {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                });
+                // Right after a record the parameters are at its grid time.
+                let Some(m) = records.last().filter(|_| records.len() > before) else {
+                    continue;
+                };
+                let log10_t = m.log10_t.unwrap_or(f64::NEG_INFINITY);
+                let diverged = matches!(sim.status(), Status::Diverged { .. });
+                let due = self.snapshots_per_decade > 0.0
+                    && (snapshot_t.is_empty()
+                        || log10_t >= last_snapshot + 1.0 / self.snapshots_per_decade);
+                if due && !diverged {
+                    last_snapshot = log10_t;
+                    snapshot_t.push(m.t);
+                    snapshots.extend(as_f64(sim.params()));
+                }
+            }
+        });
+        progress.finish();
+        let summary = Summary::of(&sim, start.elapsed().as_secs_f64());
+        Ok(Recorded {
+            summary,
+            records,
+            params: as_f64(sim.params()),
+            snapshot_t,
+            snapshots,
+        })
+    }
+}
