@@ -306,21 +306,16 @@ fn sharded_sweeps_merge_into_the_whole_sweep() {
     );
     // A slice of another sweep (another horizon).
     let foreign = path("foreign.csv");
-    let out = grokflow(&[
-        "sweep",
-        "--alphas",
-        "4:400:3",
-        "--lambdas",
-        "2e-3:1e-2:2",
-        "--seeds",
-        "2",
-        "--t-max",
-        "1000",
-        "--shard",
-        "2/3",
-        "--csv",
-        &foreign,
-    ]);
+    let mut other_horizon = grid;
+    other_horizon[7] = "1000";
+    let out = grokflow(
+        &[
+            &["sweep"],
+            &other_horizon[..],
+            &["--shard", "2/3", "--csv", &foreign],
+        ]
+        .concat(),
+    );
     assert!(out.status.success());
     let err = refusal(&[&s0, &s1, &foreign]);
     assert!(
