@@ -15,10 +15,9 @@ use clap::{Args, Parser};
 use grokflow_core::sweep::{Grid, Outcome, Shard};
 
 use crate::args::{Cli, Command};
-use crate::figure;
 use crate::files::write_atomically;
 use crate::sweep::{CSV_HEADER, SweepArgs, parse_shard};
-use crate::sweep_figure::{MapCell, SweepFigure};
+use crate::sweep_figure::{MapCell, MapFiles, SweepFigure};
 
 /// What opens every shard's first line.
 const MARK: &str = "# grokflow ";
@@ -113,16 +112,42 @@ pub struct MergeReport {
 
 /// Joins the shards `args` name, writes the CSV (and the maps, if asked).
 pub fn merge(args: &MergeArgs) -> Result<MergeReport, String> {
-    for (path, flag) in [(&args.png, "--png"), (&args.svg, "--svg")] {
-        if let Some(path) = path {
-            figure::check(path, flag)?;
-        }
-    }
+    let maps = MapFiles {
+        png: args.png.as_deref(),
+        svg: args.svg.as_deref(),
+    };
+    maps.check()?;
     let files = args
         .shards
         .iter()
         .map(|p| ShardFile::read(p))
         .collect::<Result<Vec<_>, _>>()?;
+    let shards = one_sweep(&files)?;
+    let first = shards.values().next().ok_or("no shard files given")?;
+    let sweep = sweep_args(&first.flags).map_err(|e| format!("{}: {e}", first.name()))?;
+    let grid = sweep.grid()?;
+    let rows = rows_in_grid_order(&grid, &shards)?;
+    let mut text = format!("{CSV_HEADER}\n");
+    for (row, _) in rows.values() {
+        let _ = writeln!(text, "{row}");
+    }
+    write_atomically(&args.csv, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", args.csv.display()))?;
+    let cells: Vec<MapCell> = rows.values().map(|(_, cell)| *cell).collect();
+    let figure = SweepFigure {
+        grid: &grid,
+        cells: &cells,
+        preset: sweep.preset.name,
+    };
+    maps.save(&figure)?;
+    Ok(MergeReport {
+        shards: shards.len(),
+        runs: cells.len(),
+    })
+}
+
+/// The shards by index; an error unless they are the N slices of one sweep, each once.
+fn one_sweep(files: &[ShardFile]) -> Result<BTreeMap<usize, &ShardFile>, String> {
     let first = files.first().ok_or("no shard files given")?;
     for file in &files[1..] {
         if file.sweep != first.sweep {
@@ -144,8 +169,8 @@ pub fn merge(args: &MergeArgs) -> Result<MergeReport, String> {
             ));
         }
     }
-    let mut by_index: BTreeMap<usize, &ShardFile> = BTreeMap::new();
-    for file in &files {
+    let mut by_index = BTreeMap::new();
+    for file in files {
         if let Some(other) = by_index.insert(file.shard.index, file) {
             return Err(format!(
                 "shard {}/{} is given twice: {} and {}",
@@ -162,29 +187,38 @@ pub fn merge(args: &MergeArgs) -> Result<MergeReport, String> {
         .map(|i| format!("{i}/{count}"))
         .collect();
     if !missing.is_empty() {
+        let given: Vec<String> = files.iter().map(ShardFile::name).collect();
         return Err(format!(
             "shard(s) {} missing; given: {}",
             missing.join(", "),
-            files
-                .iter()
-                .map(ShardFile::name)
-                .collect::<Vec<_>>()
-                .join(", ")
+            given.join(", ")
         ));
     }
-    let sweep = sweep_args(&first.flags).map_err(|e| format!("{}: {e}", first.name()))?;
-    let grid = sweep.grid()?;
-    // Every run of the grid exactly once, keyed as the whole sweep orders its rows.
+    Ok(by_index)
+}
+
+/// Every run of `grid` exactly once, keyed as the whole sweep orders its rows (λ, α, seed):
+/// its row as written and what the maps draw of it.
+type GridRows<'a> = BTreeMap<(usize, usize, u64), (&'a str, MapCell)>;
+
+/// The shards' rows in the whole sweep's order, refused if a row is not where it belongs,
+/// is there twice, or a shard lacks some of its runs.
+fn rows_in_grid_order<'a>(
+    grid: &Grid,
+    shards: &BTreeMap<usize, &'a ShardFile>,
+) -> Result<GridRows<'a>, String> {
     let mut rows = BTreeMap::new();
-    for file in by_index.values() {
+    for file in shards.values() {
+        let shard = file.shard;
         for row in &file.rows {
-            let cell = place(&grid, row).map_err(|e| format!("{}: {e}", file.name()))?;
+            let cell = place(grid, row).map_err(|e| format!("{}: {e}", file.name()))?;
             let index = grid.cell_index(cell.alpha_index, cell.lambda_index, cell.seed_offset);
-            if !file.shard.holds(index) {
+            if !shard.holds(index) {
                 return Err(format!(
-                    "{}: the row \"{row}\" belongs to shard {}/{count}",
+                    "{}: the row \"{row}\" belongs to shard {}/{}",
                     file.name(),
-                    index % count
+                    index % shard.count,
+                    shard.count
                 ));
             }
             let key = (cell.lambda_index, cell.alpha_index, cell.seed_offset);
@@ -192,7 +226,7 @@ pub fn merge(args: &MergeArgs) -> Result<MergeReport, String> {
                 return Err(format!("{}: the row \"{row}\" is there twice", file.name()));
             }
         }
-        let expected = file.shard.len(grid.len());
+        let expected = shard.len(grid.len());
         let held = file.rows.len();
         if held != expected {
             return Err(format!(
@@ -201,27 +235,7 @@ pub fn merge(args: &MergeArgs) -> Result<MergeReport, String> {
             ));
         }
     }
-    let mut text = format!("{CSV_HEADER}\n");
-    for (row, _) in rows.values() {
-        let _ = writeln!(text, "{row}");
-    }
-    write_atomically(&args.csv, text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", args.csv.display()))?;
-    let cells: Vec<MapCell> = rows.values().map(|(_, cell)| *cell).collect();
-    let figure = SweepFigure {
-        grid: &grid,
-        cells: &cells,
-        preset: sweep.preset.name,
-    };
-    for (path, flag) in [(&args.png, "--png"), (&args.svg, "--svg")] {
-        if let Some(path) = path {
-            figure::save(&figure, path, flag)?;
-        }
-    }
-    Ok(MergeReport {
-        shards: files.len(),
-        runs: cells.len(),
-    })
+    Ok(rows)
 }
 
 /// The sweep's flags as `grokflow sweep` parses them.

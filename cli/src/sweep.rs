@@ -9,10 +9,9 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 use std::time::Instant;
 
-use crate::figure;
 use crate::files::write_atomically;
 use crate::shards::{self, MergeArgs};
-use crate::sweep_figure::{MapCell, SweepFigure};
+use crate::sweep_figure::{MapCell, MapFiles, SweepFigure};
 use clap::{Args, Subcommand};
 use grokflow_core::sweep::{Cell, Grid, Outcome, Shard, log_spaced};
 use grokflow_core::{Config, Preset};
@@ -201,11 +200,11 @@ impl SweepArgs {
 pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
     let grid = args.grid()?;
     let png = args.png_path();
-    for (path, flag) in [(&png, "--png"), (&args.svg, "--svg")] {
-        if let Some(path) = path {
-            figure::check(path, flag)?;
-        }
-    }
+    let maps = MapFiles {
+        png: png.as_deref(),
+        svg: args.svg.as_deref(),
+    };
+    maps.check()?;
     let report = compute(args, &grid, stop);
     let csv_path = args.csv_path();
     write_atomically(&csv_path, file_text(args, &grid, &report.cells).as_bytes())
@@ -216,11 +215,7 @@ pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
         cells: &map,
         preset: args.preset.name,
     };
-    for (path, flag) in [(&png, "--png"), (&args.svg, "--svg")] {
-        if let Some(path) = path {
-            figure::save(&figure, path, flag)?;
-        }
-    }
+    maps.save(&figure)?;
     Ok(report)
 }
 

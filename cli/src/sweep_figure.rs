@@ -2,6 +2,8 @@
 //! a colour bar (grey where a run never grokked); right, the outcome class. α grows to the
 //! right and λ upwards, with their values on the axes.
 
+use std::path::Path;
+
 use grokflow_core::sweep::{Cell, Grid, Outcome};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -51,6 +53,34 @@ pub struct SweepFigure<'a> {
     pub cells: &'a [MapCell],
     /// The preset the cells start from, for the title.
     pub preset: &'a str,
+}
+
+/// Where a sweep's maps go: a PNG (`--png`) and an SVG (`--svg`), each if asked for.
+pub struct MapFiles<'a> {
+    /// The PNG's path.
+    pub png: Option<&'a Path>,
+    /// The SVG's path.
+    pub svg: Option<&'a Path>,
+}
+
+impl MapFiles<'_> {
+    fn each(&self) -> impl Iterator<Item = (&Path, &'static str)> {
+        [(self.png, "--png"), (self.svg, "--svg")]
+            .into_iter()
+            .filter_map(|(path, flag)| Some((path?, flag)))
+    }
+
+    /// Refuses, before any work, a path whose extension or directory is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        self.each()
+            .try_for_each(|(path, flag)| crate::figure::check(path, flag).map(|_| ()))
+    }
+
+    /// Draws `figure` into each file.
+    pub fn save(&self, figure: &SweepFigure<'_>) -> Result<(), String> {
+        self.each()
+            .try_for_each(|(path, flag)| crate::figure::save(figure, path, flag))
+    }
 }
 
 /// The span of log10 t_grok over the grokking runs among `t_groks`, if any grokked.
