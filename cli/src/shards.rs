@@ -7,7 +7,7 @@
 //! The flags after `of:` are written out in full, so the merge rebuilds the grid from them
 //! and refuses shards of another sweep or another grokflow.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -207,11 +207,12 @@ fn rows_in_grid_order<'a>(
     grid: &Grid,
     shards: &BTreeMap<usize, &'a ShardFile>,
 ) -> Result<GridRows<'a>, String> {
+    let axes = AxisTexts::of(grid);
     let mut rows = BTreeMap::new();
     for file in shards.values() {
         let shard = file.shard;
         for row in &file.rows {
-            let cell = place(grid, row).map_err(|e| format!("{}: {e}", file.name()))?;
+            let cell = place(grid, &axes, row).map_err(|e| format!("{}: {e}", file.name()))?;
             let index = grid.cell_index(cell.alpha_index, cell.lambda_index, cell.seed_offset);
             if !shard.holds(index) {
                 return Err(format!(
@@ -252,17 +253,38 @@ fn sweep_args(flags: &str) -> Result<SweepArgs, String> {
     }
 }
 
+/// The grid's α and λ values as the CSV writes them (their shortest exact form, so text
+/// equality is value equality), each to its index; made once per merge.
+struct AxisTexts {
+    alphas: HashMap<String, usize>,
+    lambdas: HashMap<String, usize>,
+}
+
+impl AxisTexts {
+    fn of(grid: &Grid) -> Self {
+        let index = |values: &[f64]| {
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.to_string(), i))
+                .collect()
+        };
+        Self {
+            alphas: index(&grid.alphas),
+            lambdas: index(&grid.lambdas),
+        }
+    }
+}
+
 /// Where a CSV row sits in the grid, and what the maps draw of it.
-fn place(grid: &Grid, row: &str) -> Result<MapCell, String> {
+fn place(grid: &Grid, axes: &AxisTexts, row: &str) -> Result<MapCell, String> {
     let fields: Vec<&str> = row.split(',').collect();
     let [alpha, lambda, seed, outcome, _t_fit, t_grok, ..] = fields.as_slice() else {
         return Err(format!("the row \"{row}\" has too few columns"));
     };
     let not_in_grid = || format!("the row \"{row}\" is not a run of this sweep");
-    // The values are written in their shortest exact form: text equality is value equality.
-    let position = |values: &[f64], text: &str| values.iter().position(|v| v.to_string() == text);
-    let alpha_index = position(&grid.alphas, alpha).ok_or_else(not_in_grid)?;
-    let lambda_index = position(&grid.lambdas, lambda).ok_or_else(not_in_grid)?;
+    let alpha_index = *axes.alphas.get(*alpha).ok_or_else(not_in_grid)?;
+    let lambda_index = *axes.lambdas.get(*lambda).ok_or_else(not_in_grid)?;
     let seed_offset = seed
         .parse::<u64>()
         .ok()

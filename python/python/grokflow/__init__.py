@@ -17,6 +17,7 @@ The computation runs in Rust without the GIL; Ctrl-C stops it between steps and 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -52,9 +53,15 @@ def _flag_text(name: str, value: Any) -> str:
     return str(value)
 
 
+@functools.lru_cache(maxsize=None)
+def _known_flags(subcommand: str) -> Dict[str, bool]:
+    """The subcommand's flags and whether each takes a value (asked of the parser once)."""
+    return dict(_grokflow.flags(subcommand))
+
+
 def _argv(function: str, subcommand: str, excluded: set, flags: Dict[str, Any]) -> List[str]:
     """The command line that ``flags`` (keyword arguments) stand for."""
-    known = dict(_grokflow.flags(subcommand))
+    known = _known_flags(subcommand)
     argv = []
     for key, value in flags.items():
         name = "lambda" if key == "lambda_" else key.replace("_", "-")
