@@ -60,7 +60,7 @@
 extern crate std;
 
 // The layers, bottom-up: each uses only the ones above it in this list
-// (`tests/tests/layers.rs` checks it).
+// (`tests/tests/claims/layers.rs` checks it).
 mod config;
 mod data;
 #[cfg(feature = "std")]

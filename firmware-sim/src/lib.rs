@@ -43,6 +43,10 @@ pub struct Board {
     pub ram: usize,
     /// The experiment it runs.
     pub config: Config,
+    /// Emulated only when named or with `--all`, not by a plain `firmware-sim qemu`: its
+    /// emulation takes many minutes (the soft-float MLP), and another board already shows
+    /// the same bits.
+    pub on_request: bool,
 }
 
 const SMALL: Config = Config {
@@ -69,6 +73,7 @@ pub const MICROBIT: Board = Board {
     flash: 256 * 1024,
     ram: 16 * 1024,
     config: SMALL,
+    on_request: false,
 };
 
 /// Stellaris LM3S6965 (Cortex-M3, software float, 64 KiB RAM): d = 384, n = 96 (36 KB).
@@ -87,6 +92,7 @@ pub const LM3S6965: Board = Board {
         n_test: 128,
         ..SMALL
     },
+    on_request: false,
 };
 
 /// ARM MPS2 with AN386 (Cortex-M4F, hardware f32, 4 MiB RAM): `fig1a-small` itself.
@@ -100,6 +106,7 @@ pub const AN386: Board = Board {
     flash: 4 * 1024 * 1024,
     ram: 4 * 1024 * 1024,
     config: grokflow_core::FIG1A_SMALL.config,
+    on_request: false,
 };
 
 /// The LM3S6965 again, computing in bf16 with stochastic rounding (emulated in software on
@@ -113,12 +120,23 @@ pub const LM3S6965_BF16_SR: Board = Board {
     ..LM3S6965
 };
 
-/// The LM3S6965 training the tiny MLP of `mlp-tiny` (modular addition mod 17).
+/// The LM3S6965 training the tiny MLP of `mlp-tiny` (modular addition mod 17) in
+/// soft float: on request only, since it takes 6 to 10 minutes of QEMU; [`AN386_MLP`] runs
+/// the same experiment with the same bits on the FPU.
 pub const LM3S6965_MLP: Board = Board {
     description: "LM3S6965, Cortex-M3, soft float",
     feature: "lm3s6965-mlp",
     config: grokflow_core::MLP_TINY.config,
+    on_request: true,
     ..LM3S6965
+};
+
+/// The AN386 training the tiny MLP of `mlp-tiny` with its FPU: the trace of
+/// [`LM3S6965_MLP`], bit for bit, in a fraction of its emulation time.
+pub const AN386_MLP: Board = Board {
+    feature: "an386-mlp",
+    config: grokflow_core::MLP_TINY.config,
+    ..AN386
 };
 
 /// The LM3S6965 completing the 20 × 20 matrix of `mc-tiny`.
@@ -141,8 +159,8 @@ pub const RISCV32_VIRT: Board = Board {
     ..LM3S6965
 };
 
-/// Every firmware run, smallest board first.
-pub const BOARDS: [Board; 7] = [
+/// Every firmware build, smallest board first.
+pub const BOARDS: [Board; 8] = [
     MICROBIT,
     LM3S6965,
     LM3S6965_BF16_SR,
@@ -150,6 +168,7 @@ pub const BOARDS: [Board; 7] = [
     LM3S6965_MC,
     RISCV32_VIRT,
     AN386,
+    AN386_MLP,
 ];
 
 impl Board {

@@ -2,7 +2,8 @@
 //!
 //! - `firmware-sim trace`: the firmware experiment's trace as the host computes it (the
 //!   reference the emulated boards are compared against);
-//! - `firmware-sim qemu [--target T]`: the firmware on emulated boards, compared bit for bit;
+//! - `firmware-sim qemu [--board B | --all]`: the firmware on emulated boards, compared bit
+//!   for bit;
 //! - `firmware-sim precision --preset NAME`: the low-precision study table.
 
 use std::path::PathBuf;
@@ -28,10 +29,14 @@ enum Command {
     /// Build the firmware for each emulated board, run it under QEMU, and compare its trace
     /// bit for bit with the host's and with the checked-in snapshot.
     Qemu {
-        /// Only these Rust targets or firmware builds (e.g. `lm3s6965-bf16-sr`; repeatable;
-        /// default: every one).
-        #[arg(long = "target")]
-        targets: Vec<String>,
+        /// Only these firmware builds (e.g. `lm3s6965-mlp`) or Rust targets (their builds
+        /// that are not on request); repeatable. Default: every build not on request.
+        #[arg(long = "board", visible_alias = "target", conflicts_with = "all")]
+        boards: Vec<String>,
+        /// Every build, the ones on request included (the soft-float MLP: 6 to 10 more
+        /// minutes of QEMU).
+        #[arg(long)]
+        all: bool,
         /// Replace the checked-in expected traces with this run's.
         #[arg(long)]
         overwrite: bool,
@@ -62,10 +67,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Trace => trace(),
         Command::Qemu {
-            targets,
+            boards,
+            all,
             overwrite,
             timeout,
-        } => qemu::run(&targets, std::time::Duration::from_secs(timeout), overwrite),
+        } => qemu::select(&boards, all).and_then(|boards| {
+            qemu::run(&boards, std::time::Duration::from_secs(timeout), overwrite)
+        }),
         Command::Precision {
             preset,
             csv,

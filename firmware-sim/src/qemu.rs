@@ -279,20 +279,42 @@ fn kib(bytes: u64) -> String {
     format!("{:.1} KiB", bytes as f64 / 1024.0)
 }
 
-/// Runs the selected boards (all when `targets` is empty) and prints the table; an error
-/// when a board is missing its tools, differs from the host, or differs from its snapshot.
-pub fn run(targets: &[String], timeout: Duration, overwrite: bool) -> Result<(), String> {
-    let boards: Vec<&Board> = BOARDS
-        .iter()
-        .filter(|b| targets.is_empty() || targets.iter().any(|t| t == b.target || t == b.feature))
+/// The builds to run: the named ones (a build by its feature, or a target's builds that are
+/// not on request), every build with `all`, and without either every build not on request.
+pub fn select(names: &[String], all: bool) -> Result<Vec<Board>, String> {
+    let named = |b: &Board| {
+        names
+            .iter()
+            .any(|n| *n == b.feature || (*n == b.target && !b.on_request))
+    };
+    let boards: Vec<Board> = BOARDS
+        .into_iter()
+        .filter(|b| {
+            all || if names.is_empty() {
+                !b.on_request
+            } else {
+                named(b)
+            }
+        })
         .collect();
     if boards.is_empty() {
-        let known: Vec<_> = BOARDS.iter().flat_map(|b| [b.target, b.feature]).collect();
+        let mut known: Vec<_> = BOARDS.iter().map(|b| b.feature).collect();
+        for board in BOARDS {
+            if !known.contains(&board.target) {
+                known.push(board.target);
+            }
+        }
         return Err(format!(
-            "no board for {targets:?}; known targets and builds: {}",
+            "no board for {names:?}; known builds and targets: {}",
             known.join(", ")
         ));
     }
+    Ok(boards)
+}
+
+/// Runs `boards` and prints the table; an error when a board is missing its tools, differs
+/// from the host, or differs from its snapshot.
+pub fn run(boards: &[Board], timeout: Duration, overwrite: bool) -> Result<(), String> {
     let target_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/firmware");
     let mut failures = Vec::new();
     println!(
@@ -395,5 +417,31 @@ mod tests {
         );
         let err = first_difference(&host[..5], &host).expect_err("shorter");
         assert!(err.contains("5 trace lines on the board"), "{err}");
+    }
+
+    fn features(boards: &[Board]) -> Vec<&'static str> {
+        boards.iter().map(|b| b.feature).collect()
+    }
+
+    #[test]
+    fn builds_on_request_run_only_when_named_or_with_all() {
+        let default = select(&[], false).expect("boards");
+        assert!(!features(&default).contains(&"lm3s6965-mlp"));
+        assert!(features(&default).contains(&"an386-mlp"));
+        assert_eq!(select(&[], true).expect("boards").len(), BOARDS.len());
+        let named = |names: &[&str]| {
+            let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            select(&names, false).map(|b| features(&b))
+        };
+        assert_eq!(named(&["lm3s6965-mlp"]), Ok(vec!["lm3s6965-mlp"]));
+        assert_eq!(
+            named(&["thumbv7m-none-eabi"]),
+            Ok(vec!["lm3s6965", "lm3s6965-bf16-sr", "lm3s6965-mc"])
+        );
+        let err = named(&["esp32"]).expect_err("unknown");
+        assert!(
+            err.contains("lm3s6965-mlp") && err.contains("thumbv6m-none-eabi"),
+            "{err}"
+        );
     }
 }

@@ -4,9 +4,10 @@
 //! mathematics or the theory (docs/theory.md) predicts, never values copied from an earlier
 //! run. A claim is written once, generic over the number format, and [`in_f32_and_f64!`]
 //! makes it a test in f32 and one in f64 (the f64 run is the reference).
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
-use grokflow_core::experiment::{Summary, trajectory};
+use grokflow_core::experiment::{Experiment, Summary, on_worker_thread, trajectory};
 use grokflow_core::{Config, Metrics, Scalar};
 
 /// A file of `tests/data/`.
@@ -32,6 +33,19 @@ pub fn reference_rows(name: &str) -> Vec<Vec<f64>> {
 /// Runs `config` in format `S` and returns the summary and every record.
 pub fn run<S: Scalar>(config: &Config, references: bool) -> (Summary, Vec<Metrics>) {
     trajectory::<S>(config, references).expect("valid configuration")
+}
+
+/// t_grok of `config` in format `S`, from a run that stops as soon as it is known (a claim
+/// about when a run groks needs nothing after it); `None` when the run ends first.
+pub fn t_grok<S: Scalar>(config: &Config) -> Option<f64> {
+    let mut experiment = Experiment::<S>::new(config).expect("valid configuration");
+    let mut sim = experiment.simulation().expect("valid configuration");
+    on_worker_thread(|| {
+        while !sim.status().is_terminal() && sim.transitions().log10_t_grok.is_none() {
+            sim.step(&mut |_: &Metrics| ControlFlow::Continue(()));
+        }
+    });
+    sim.transitions().t_grok()
 }
 
 /// Asserts that `got`, grokflow's value of `what` at `step`, is within `max_relative_error`

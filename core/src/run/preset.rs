@@ -204,7 +204,8 @@ pub const FIG2_QUADRATIC_SMALL: Preset = Preset {
 /// The preset (seed 7): t_fit 164, t_grok 8781, final test accuracy 1.00 in f32 and f64; at
 /// λ = 10⁻² train accuracy 0.29 at t = 3·10⁴. Orderings by t_grok (α = 10 / α = 100 /
 /// λ = 2·10⁻³): seed 7 8781 / 10 802 / 6569, seed 1 5564 / 8270 / 3418, seed 2 5855 / 7575 /
-/// 3694 (`tests/tests/modular_addition.rs`, `relu_orderings`, f32 and f64). Measured with
+/// 3694 (`tests/tests/claims/modular_addition.rs`: seed 7 in f32 and f64, seeds 1 and 2 in
+/// f32). Measured with
 /// gd η = 0.5 to t = 3·10⁴, seeds 1–3: α = 10, λ = 10⁻³ grokked every time (t_fit
 /// 139/183/148, t_grok 5564/5855/7224, final test accuracy 1.00/0.98/1.00); α = 1
 /// grokked for seeds 1 and 2 (4651–5855) and levelled at 0.94 for seed 3; λ = 10⁻² never

@@ -10,7 +10,8 @@ use grokflow_core::experiment::trajectory;
 use grokflow_core::sweep::Grid;
 use grokflow_core::{Config, FIG1A_SMALL, Integrator, Precision, Scalar, WithScalar};
 
-/// A small fig1a run that still fits, plateaus and groks.
+/// A small fig1a run through the fit and into the plateau: 1000 steps of `gd` (η = 0.1),
+/// which every format takes without diverging.
 fn config(integrator: Integrator) -> Config {
     Config {
         d: 200,
@@ -18,6 +19,7 @@ fn config(integrator: Integrator) -> Config {
         n_test: 200,
         alpha: 16.0,
         lambda: 1e-2,
+        lr: 0.1,
         t_max: 100.0,
         integrator,
         ..FIG1A_SMALL.config
@@ -61,6 +63,8 @@ fn repeated_runs_are_bit_identical_in_every_format() {
         let config = config(Integrator::Gd);
         let first = trace(config, precision);
         assert!(first.len() > 40, "{}", precision.name());
+        let end = first.last().expect("summary line");
+        assert!(end.starts_with("Finished"), "{}: {end}", precision.name());
         assert_same(&first, &trace(config, precision), precision.name());
     }
     let flow = config(Integrator::Flow);
