@@ -281,23 +281,10 @@ fn kib(bytes: u64) -> String {
 
 /// The builds to run: the named ones (a build by its feature, or a target's builds that are
 /// not on request), every build with `all`, and without either every build not on request.
+/// A name that is neither a build nor a target is an error that lists them.
 pub fn select(names: &[String], all: bool) -> Result<Vec<Board>, String> {
-    let named = |b: &Board| {
-        names
-            .iter()
-            .any(|n| *n == b.feature || (*n == b.target && !b.on_request))
-    };
-    let boards: Vec<Board> = BOARDS
-        .into_iter()
-        .filter(|b| {
-            all || if names.is_empty() {
-                !b.on_request
-            } else {
-                named(b)
-            }
-        })
-        .collect();
-    if boards.is_empty() {
+    let known_name = |n: &String| BOARDS.iter().any(|b| *n == b.feature || *n == b.target);
+    if let Some(unknown) = names.iter().find(|n| !known_name(n)) {
         let mut known: Vec<_> = BOARDS.iter().map(|b| b.feature).collect();
         for board in BOARDS {
             if !known.contains(&board.target) {
@@ -305,11 +292,22 @@ pub fn select(names: &[String], all: bool) -> Result<Vec<Board>, String> {
             }
         }
         return Err(format!(
-            "no board for {names:?}; known builds and targets: {}",
+            "no board `{unknown}`; known builds and targets: {}",
             known.join(", ")
         ));
     }
-    Ok(boards)
+    let chosen = |b: &Board| {
+        if all {
+            true
+        } else if names.is_empty() {
+            !b.on_request
+        } else {
+            names
+                .iter()
+                .any(|n| *n == b.feature || (*n == b.target && !b.on_request))
+        }
+    };
+    Ok(BOARDS.into_iter().filter(chosen).collect())
 }
 
 /// Runs `boards` and prints the table; an error when a board is missing its tools, differs
@@ -438,9 +436,11 @@ mod tests {
             named(&["thumbv7m-none-eabi"]),
             Ok(vec!["lm3s6965", "lm3s6965-bf16-sr", "lm3s6965-mc"])
         );
-        let err = named(&["esp32"]).expect_err("unknown");
+        let err = named(&["lm3s6965", "esp32"]).expect_err("unknown");
         assert!(
-            err.contains("lm3s6965-mlp") && err.contains("thumbv6m-none-eabi"),
+            err.contains("`esp32`")
+                && err.contains("lm3s6965-mlp")
+                && err.contains("thumbv6m-none-eabi"),
             "{err}"
         );
     }

@@ -62,7 +62,7 @@ def csv_columns(text: str):
 SAME_AS_CLI = [
     dict(preset="fig1a-small"),
     dict(preset="fig2-small", t_max=300, precision="f64"),
-    dict(preset="mlp-tiny", t_max=50, precision="bf16-sr", seed=3),
+    dict(preset="mlp-tiny", t_max=10, precision="bf16-sr", seed=3),
     dict(preset="mc-tiny", t_max=200, lambda_=2e-3),
 ]
 
