@@ -89,7 +89,7 @@ pub use models::{DiagNet, MatrixFactorization, Mlp, Model, Network, Structure};
 pub use numbers::simd;
 pub use numbers::{
     Bf16, Bf16Format, Bf16Sr, F16, F16Format, F16Sr, F32Approx, Fixed, Fixed16, Fixed16Sr, Fixed24,
-    Fixed24Sr, Format, Nearest, Precision, Q8_24, Q16_16, QFormat, Rng, Rounding, Scalar,
+    Fixed24Sr, Format, MulAdd, Nearest, Precision, Q8_24, Q16_16, QFormat, Rng, Rounding, Scalar,
     SoftFloat, Stochastic, Stream, WithScalar, from_log10, quantize, reseed,
 };
 pub use objective::{Evaluation, ExampleLoss, Fit};

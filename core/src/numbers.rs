@@ -1,11 +1,13 @@
 //! Layer 1, numbers: the [`Scalar`] trait and its formats (f32, f64, bf16, f16, fixed point,
-//! approximate f32), rounding, the runtime choice of a format ([`Precision`]), the one door
-//! to `libm`, the seeded random streams and the small linear-algebra kernels the models share.
+//! approximate f32), their multiply-add ([`MulAdd`], fused for f32 and f64), rounding, the
+//! runtime choice of a format ([`Precision`]), the one door to `libm`, the seeded random
+//! streams and the small linear-algebra kernels the models share.
 
 pub(crate) mod eigen;
 pub(crate) mod linalg;
 pub(crate) mod math;
 pub(crate) mod matrix;
+pub(crate) mod mul_add;
 pub(crate) mod precision;
 pub(crate) mod rng;
 pub(crate) mod scalar;
@@ -13,6 +15,7 @@ pub(crate) mod scalar;
 pub mod simd;
 
 pub use math::from_log10;
+pub use mul_add::MulAdd;
 pub use precision::{Precision, WithScalar};
 pub use rng::{Rng, Stream};
 pub use scalar::{

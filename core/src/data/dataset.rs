@@ -13,7 +13,7 @@ fn real_row_dot<S: Scalar>(row: &[f32], w: &[S]) -> S {
     let mut lanes = [S::ZERO; LANES];
     for (xc, wc) in row.chunks(LANES).zip(w.chunks(LANES)) {
         for ((lane, &xj), &wj) in lanes.iter_mut().zip(xc).zip(wc) {
-            *lane += S::from_f32(xj) * wj;
+            *lane = S::from_f32(xj).mul_add(wj, *lane);
         }
     }
     reduce(lanes)
@@ -206,7 +206,7 @@ impl<'a> Dataset<'a> {
                 out.fill(S::ZERO);
                 for (row, &gi) in x.chunks_exact(self.d.max(1)).zip(g) {
                     for (&xj, oj) in row.iter().zip(out.iter_mut()) {
-                        *oj += S::from_f32(xj) * gi;
+                        *oj = S::from_f32(xj).mul_add(gi, *oj);
                     }
                 }
             }

@@ -16,18 +16,18 @@ pub(crate) fn reduce<S: Scalar>(lanes: [S; LANES]) -> S {
     ((a + b) + (c + d)) + ((e + f) + (g + h))
 }
 
-/// `⟨a, b⟩` over the shorter length; element `j` goes to lane `j mod 8`.
+/// `⟨a, b⟩` over the shorter length; element `j` goes to lane `j mod 8` by a multiply-add.
 #[inline]
 pub(crate) fn dot<S: Scalar>(a: &[S], b: &[S]) -> S {
     let mut lanes = [S::ZERO; LANES];
     let (mut ac, mut bc) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
     for (x, y) in (&mut ac).zip(&mut bc) {
         for ((lane, &xi), &yi) in lanes.iter_mut().zip(x).zip(y) {
-            *lane += xi * yi;
+            *lane = xi.mul_add(yi, *lane);
         }
     }
     for ((lane, &xi), &yi) in lanes.iter_mut().zip(ac.remainder()).zip(bc.remainder()) {
-        *lane += xi * yi;
+        *lane = xi.mul_add(yi, *lane);
     }
     reduce(lanes)
 }

@@ -1,14 +1,15 @@
 //! Dense matrix products `C += A·B` in one fixed summation order, the MLP's hot loop.
 //!
-//! Every entry is one sum over `k` in ascending order, a multiply then an add per term
-//! (`c ← c + a_ik·b_kj`, never a fused multiply-add): vector code can then work across the
-//! columns `j` at any width, and threads across the rows `i`, without changing a bit. The
+//! Every entry is one sum over `k` in ascending order, one multiply-add per term
+//! (`c ← a_ik·b_kj + c` through [`MulAdd`]: fused for f32 and f64, so one rounding per term):
+//! vector code can then work across the columns `j` at any width, and threads across the rows
+//! `i`, without changing a bit. The
 //! loops here are the definition (and the path of every board and every non-IEEE format);
 //! f32 and f64 on a host with `std` take the same order through [`simd`](crate::simd);
 //! [`linalg::mul_add`](crate::numbers::linalg) picks the path and shares large products
 //! among threads.
 
-use core::ops::{Add, Mul};
+use crate::numbers::mul_add::MulAdd;
 
 /// A read-only matrix view: entry `(i, k)` at `data[i·row_stride + k·col_stride]`.
 #[derive(Clone, Copy, Debug)]
@@ -111,18 +112,18 @@ impl<'a, S: Copy + Default> MatMut<'a, S> {
     }
 }
 
-/// `C += A·B` with each entry summed over `k` in ascending order, one multiply and one add
-/// per term: the order every path (vector levels, threads, boards) gives bit for bit.
+/// `C += A·B` with each entry summed over `k` in ascending order, one multiply-add per
+/// term: the order every path (vector levels, threads, boards) gives bit for bit.
 pub fn mul_add_in_order<S>(mut c: MatMut<'_, S>, a: MatRef<'_, S>, b: MatRef<'_, S>)
 where
-    S: Copy + Default + Add<Output = S> + Mul<Output = S>,
+    S: Default + MulAdd,
 {
     for i in 0..c.rows {
         let c_row = c.row_mut(i);
         for k in 0..a.cols {
             let a_ik = a.at(i, k);
             for (c_ij, &b_kj) in c_row.iter_mut().zip(b.row(k)) {
-                *c_ij = *c_ij + a_ik * b_kj;
+                *c_ij = a_ik.mul_add(b_kj, *c_ij);
             }
         }
     }

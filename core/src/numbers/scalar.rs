@@ -18,6 +18,7 @@ pub use soft_float::{
 use core::fmt::Debug;
 
 use crate::numbers::matrix::{MatMut, MatRef, mul_add_in_order};
+use crate::numbers::mul_add::MulAdd;
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
 /// A real number format that models, losses and integrators are generic over.
@@ -39,6 +40,7 @@ pub trait Scalar:
     + AddAssign
     + SubAssign
     + MulAssign
+    + MulAdd
     + Send
     + Sync
     + 'static
@@ -50,7 +52,7 @@ pub trait Scalar:
     /// Short name used in reports (`"f32"`, `"f64"`).
     const NAME: &'static str;
     /// IEEE binary32 or binary64 in hardware. Their matrix products keep one running sum per
-    /// output, which vector code and threads can follow; the emulated formats keep eight
+    /// output (fused multiply-adds in `k` order), which vector code and threads can follow; the emulated formats keep eight
     /// partial sums in the MLP's output layer (a smaller rounding error, which the
     /// low-precision studies depend on), stay on one thread (stochastic rounding draws from
     /// the thread's stream, in order) and run the portable loops.
@@ -100,7 +102,7 @@ pub trait Scalar:
     }
 
     /// `C += A·B` in the order of [`mul_add_in_order`] (each entry summed over `k`
-    /// ascending, a multiply and an add per term). IEEE types override it with vector code
+    /// ascending, one [`MulAdd::mul_add`] per term). IEEE types override it with vector code
     /// that gives the same bits.
     #[doc(hidden)]
     #[inline]

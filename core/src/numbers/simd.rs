@@ -7,9 +7,12 @@
 //!
 //! **Bits do not depend on the level.** Each kernel works across independent outputs (the
 //! columns of a product), so every output is the same sum in the same order as in the
-//! portable loops of [`matrix`](crate::numbers::matrix), with a separate multiply and add.
-//! [`Level::Portable`] runs those loops, which are what a board runs; the tests compare a
-//! run's bits at every level the machine has.
+//! portable loops of [`matrix`](crate::numbers::matrix), one fused multiply-add per term.
+//! The fma is correctly rounded on every level: the FMA3 instruction at AVX2 and AVX-512,
+//! NEON's on AArch64, and at SSE4.2 (which has none) `pulp`'s lane-by-lane `mul_add`, a
+//! correctly rounded call, never a multiply then an add. [`Level::Portable`] runs the portable
+//! loops, which are what a board runs; the tests compare a run's bits at every level the
+//! machine has.
 //!
 //! The level is the best available unless forced: by the environment variable
 //! `GROKFLOW_SIMD` (`portable`, `sse4.2`, `avx2`, `avx512`, `neon`) read at first use, or by
@@ -23,6 +26,7 @@ use std::string::String;
 use pulp::{Simd, WithSimd};
 
 use crate::numbers::matrix::{MatMut, MatRef, mul_add_in_order};
+use crate::numbers::mul_add::MulAdd;
 
 /// The environment variable that forces a level.
 pub const ENV_VAR: &str = "GROKFLOW_SIMD";
@@ -190,14 +194,17 @@ pub fn force(level: Level) -> Result<(), LevelError> {
 }
 
 /// The IEEE types with vector kernels, mapped onto `pulp`'s vectors of their width.
-pub(crate) trait Element:
-    Copy + Default + core::ops::Add<Output = Self> + core::ops::Mul<Output = Self> + 'static
-{
+pub(crate) trait Element: Default + MulAdd + 'static {
     /// A vector of this type at level `S`.
     type Vector<S: Simd>: Copy;
     fn splat_v<S: Simd>(simd: S, x: Self) -> Self::Vector<S>;
-    fn add_v<S: Simd>(simd: S, a: Self::Vector<S>, b: Self::Vector<S>) -> Self::Vector<S>;
-    fn mul_v<S: Simd>(simd: S, a: Self::Vector<S>, b: Self::Vector<S>) -> Self::Vector<S>;
+    /// `a·b + c` lane by lane, rounded once (a correctly rounded fma on every level).
+    fn mul_add_v<S: Simd>(
+        simd: S,
+        a: Self::Vector<S>,
+        b: Self::Vector<S>,
+        c: Self::Vector<S>,
+    ) -> Self::Vector<S>;
     /// The whole vectors at the start of `x`.
     fn vectors<S: Simd>(x: &[Self]) -> &[Self::Vector<S>];
     /// The whole vectors at the start of `x`, writable.
@@ -211,7 +218,7 @@ pub(crate) trait Element:
 }
 
 macro_rules! element {
-    ($t:ty, $v:ident, $splat:ident, $add:ident, $mul:ident, $split:ident, $split_mut:ident, $lanes:ident, $load:ident, $store:ident) => {
+    ($t:ty, $v:ident, $splat:ident, $mul_add:ident, $split:ident, $split_mut:ident, $lanes:ident, $load:ident, $store:ident) => {
         impl Element for $t {
             type Vector<S: Simd> = S::$v;
             #[inline(always)]
@@ -219,12 +226,9 @@ macro_rules! element {
                 simd.$splat(x)
             }
             #[inline(always)]
-            fn add_v<S: Simd>(simd: S, a: S::$v, b: S::$v) -> S::$v {
-                simd.$add(a, b)
-            }
-            #[inline(always)]
-            fn mul_v<S: Simd>(simd: S, a: S::$v, b: S::$v) -> S::$v {
-                simd.$mul(a, b)
+            fn mul_add_v<S: Simd>(simd: S, a: S::$v, b: S::$v, c: S::$v) -> S::$v {
+                // `mul_add`, not `mul_add_e` (which may be a multiply then an add).
+                simd.$mul_add(a, b, c)
             }
             #[inline(always)]
             fn vectors<S: Simd>(x: &[Self]) -> &[S::$v] {
@@ -254,8 +258,7 @@ element!(
     f32,
     f32s,
     splat_f32s,
-    add_f32s,
-    mul_f32s,
+    mul_add_f32s,
     as_simd_f32s,
     as_mut_simd_f32s,
     F32_LANES,
@@ -266,8 +269,7 @@ element!(
     f64,
     f64s,
     splat_f64s,
-    add_f64s,
-    mul_f64s,
+    mul_add_f64s,
     as_simd_f64s,
     as_mut_simd_f64s,
     F64_LANES,
@@ -283,22 +285,22 @@ const DEPTH: usize = 256;
 /// `C += A·B` at the current [`level`], in the order of
 /// [`mul_add_in_order`](crate::numbers::matrix::mul_add_in_order).
 pub(crate) fn mul_add<E: Element>(c: MatMut<'_, E>, a: MatRef<'_, E>, b: MatRef<'_, E>) {
-    level().dispatch(MulAdd { c, a, b });
+    level().dispatch(Product { c, a, b });
 }
 
 /// One product, as the operation `pulp` compiles once per level.
-struct MulAdd<'c, 'a, E> {
+struct Product<'c, 'a, E> {
     c: MatMut<'c, E>,
     a: MatRef<'a, E>,
     b: MatRef<'a, E>,
 }
 
-impl<E: Element> WithSimd for MulAdd<'_, '_, E> {
+impl<E: Element> WithSimd for Product<'_, '_, E> {
     type Output = ();
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        let MulAdd { mut c, a, b } = self;
+        let Product { mut c, a, b } = self;
         if S::IS_SCALAR {
             mul_add_in_order(c, a, b);
         } else {
@@ -425,7 +427,7 @@ impl<E: Element> Pass<'_, '_, E> {
             for (acc_r, &a_rk) in acc.iter_mut().zip(terms.iter().skip(r0)) {
                 let a_rk = E::splat_v(simd, a_rk);
                 for (sum, &b_kv) in acc_r.iter_mut().zip(b_k) {
-                    *sum = E::add_v(simd, *sum, E::mul_v(simd, a_rk, b_kv));
+                    *sum = E::mul_add_v(simd, a_rk, b_kv, *sum);
                 }
             }
         }
@@ -459,7 +461,7 @@ impl<E: Element> Pass<'_, '_, E> {
             let start = (self.k0 + t) * b.row_stride + j;
             let b_k = E::load_part(simd, b.data.get(start..start + width).unwrap_or_default());
             for (sum, &a_rk) in acc.iter_mut().zip(terms.iter().skip(r0)) {
-                *sum = E::add_v(simd, *sum, E::mul_v(simd, E::splat_v(simd, a_rk), b_k));
+                *sum = E::mul_add_v(simd, E::splat_v(simd, a_rk), b_k, *sum);
             }
         }
         for (r, acc_r) in acc.iter().enumerate() {
@@ -507,12 +509,12 @@ mod tests {
             );
             for level in available() {
                 let (mut got, mut got64) = (start.clone(), std::vec![0.5f64; m * n]);
-                level.dispatch(MulAdd {
+                level.dispatch(Product {
                     c: MatMut::row_major(&mut got, m, n),
                     a: MatRef::row_major(&a, m, k),
                     b: MatRef::row_major(&b, k, n),
                 });
-                level.dispatch(MulAdd {
+                level.dispatch(Product {
                     c: MatMut::row_major(&mut got64, m, n),
                     a: MatRef::row_major(&a64, m, k),
                     b: MatRef::row_major(&b64, k, n),

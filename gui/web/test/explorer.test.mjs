@@ -10,78 +10,29 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { RUN_TIMEOUT_MS, finished, root, site, start, state } from "./page.mjs";
 
-const root = path.resolve(import.meta.dirname, "../../..");
-const site = path.join(root, "target/web");
 const grokflow = process.env.GROKFLOW ?? path.join(root, "target/release/grokflow");
 const screenshot = process.env.SCREENSHOT ?? path.join(root, "target/web-explorer.png");
-// A run of fig1a-small takes seconds natively; the page gets generous room on a slow CI.
-const RUN_TIMEOUT_MS = 600_000;
 
-const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
-let server, origin, browser;
+let explorer;
 
 before(async () => {
-  server = createServer(async (request, response) => {
-    const file = new URL(request.url, "http://localhost").pathname.replace(/\/$/, "/index.html");
-    try {
-      const body = await readFile(path.join(site, path.normalize(file)));
-      response.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      // WebGL 2 (egui's renderer) in software: there is no GPU in CI.
-      "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-    ],
-  });
+  explorer = await start();
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
+  await explorer?.close();
 });
 
 /** Opens the explorer at `query` and returns the page once its first frame is drawn. */
-async function open(query) {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.errors = errors;
-  await page.goto(`${origin}/${query}`);
-  await page.waitForSelector('#grokflow-state:not([data-status="loading"])', {
-    state: "attached",
-    timeout: 60_000,
-  });
-  return page;
-}
-
-/** Waits until the page's live run has ended. */
-async function finished(page) {
-  await page.waitForSelector('#grokflow-state[data-status="finished"]', {
-    state: "attached",
-    timeout: RUN_TIMEOUT_MS,
-  });
-}
-
-/** The app's own state, as it publishes it (gui/src/web.rs). */
-async function state(page) {
-  return JSON.parse(await page.locator("#grokflow-state").textContent());
+function open(query) {
+  return explorer.open(query);
 }
 
 /** `grokflow run` with the link's parameters as flags: its JSON summary and CSV text. */

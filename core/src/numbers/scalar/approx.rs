@@ -2,6 +2,7 @@
 
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
+use crate::numbers::mul_add::MulAdd;
 use crate::numbers::scalar::Scalar;
 
 /// IEEE f32 arithmetic, but `exp`, `ln` and `sqrt` from `micromath` (a few significant digits,
@@ -44,6 +45,14 @@ impl Neg for F32Approx {
     #[inline]
     fn neg(self) -> Self {
         Self(-self.0)
+    }
+}
+
+/// Fused, as f32's: only the transcendental functions differ.
+impl MulAdd for F32Approx {
+    #[inline]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        Self(MulAdd::mul_add(self.0, a.0, b.0))
     }
 }
 

@@ -9,6 +9,7 @@ use core::marker::PhantomData;
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use super::rounding::{Nearest, Rounding, Stochastic};
+use crate::numbers::mul_add::MulAdd;
 use crate::numbers::scalar::Scalar;
 
 /// A Q format: the number of fractional bits.
@@ -168,6 +169,9 @@ impl<Q: QFormat, R: Rounding> MulAssign for Fixed<Q, R> {
         *self = *self * rhs;
     }
 }
+
+/// A rounded multiply, then a saturating add: the format's own order.
+impl<Q: QFormat, R: Rounding> MulAdd for Fixed<Q, R> {}
 
 impl<Q: QFormat, R: Rounding> Scalar for Fixed<Q, R> {
     const ZERO: Self = Self(0, PhantomData);

@@ -10,6 +10,7 @@ use core::marker::PhantomData;
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use super::rounding::{Nearest, Rounding, Stochastic};
+use crate::numbers::mul_add::MulAdd;
 use crate::numbers::scalar::Scalar;
 
 /// Parameters of a binary floating-point format.
@@ -161,6 +162,9 @@ impl<F: Format, R: Rounding> Neg for SoftFloat<F, R> {
         Self(-self.0, PhantomData)
     }
 }
+
+/// A rounded multiply, then a rounded add: the format's own order.
+impl<F: Format, R: Rounding> MulAdd for SoftFloat<F, R> {}
 
 impl<F: Format, R: Rounding> Scalar for SoftFloat<F, R> {
     const ZERO: Self = Self(0.0, PhantomData);
