@@ -2,7 +2,9 @@
 // run takes from its first frame to `finished`, for the README's Performance section.
 // A benchmark, not a test: it asserts nothing about time.
 //
-// Usage (after gui/web/build): `npm run bench -- fig2-small fig3-small` (default: those two).
+// Usage (after gui/web/build): `npm run bench -- fig2-small "fig3-small&seed=4"`: each
+// argument is a preset with the link's further parameters, if any (default: fig2-small and
+// fig3-small).
 import { finished, start } from "./page.mjs";
 
 const presets = process.argv.slice(2);
