@@ -3,8 +3,8 @@
 //! `unsafe` for inline assembly, so the Cortex-M4F's VFMA is out of reach, and `libm::fmaf`
 //! goes through f64, which every board emulates in software (the M4F's FPU is single
 //! precision). Under QEMU, whose floating-point instructions are helper calls, the f64 route
-//! made the MLP board 16 times slower; this one is a 24 × 24-bit product, shifts and one
-//! rounding.
+//! made the MLP board more than 16 times slower; this one is a 24 × 24-bit product, shifts
+//! and one rounding (about 200 instructions on a 32-bit core).
 //!
 //! Normal operands take the integer path; zeros, subnormals, infinities, NaN and results
 //! outside the normal range (all rare in training) go to `libm`, which is correct and slow.
