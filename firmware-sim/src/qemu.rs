@@ -283,8 +283,12 @@ fn kib(bytes: u64) -> String {
 /// not on request), every build with `all`, and without either every build not on request.
 /// A name that is neither a build nor a target is an error that lists them.
 pub fn select(names: &[String], all: bool) -> Result<Vec<Board>, String> {
-    let known_name = |n: &String| BOARDS.iter().any(|b| *n == b.feature || *n == b.target);
-    if let Some(unknown) = names.iter().find(|n| !known_name(n)) {
+    // A build by its feature, or a target's builds.
+    let names_board = |n: &String, b: &Board| *n == b.feature || *n == b.target;
+    if let Some(unknown) = names
+        .iter()
+        .find(|n| !BOARDS.iter().any(|b| names_board(n, b)))
+    {
         let mut known: Vec<_> = BOARDS.iter().map(|b| b.feature).collect();
         for board in BOARDS {
             if !known.contains(&board.target) {
@@ -302,9 +306,10 @@ pub fn select(names: &[String], all: bool) -> Result<Vec<Board>, String> {
         } else if names.is_empty() {
             !b.on_request
         } else {
+            // A target stands for its builds that are not on request.
             names
                 .iter()
-                .any(|n| *n == b.feature || (*n == b.target && !b.on_request))
+                .any(|n| *n == b.feature || (names_board(n, b) && !b.on_request))
         }
     };
     Ok(BOARDS.into_iter().filter(chosen).collect())

@@ -3,11 +3,10 @@
 //! Every entry is one sum over `k` in ascending order, one multiply-add per term
 //! (`c ← a_ik·b_kj + c` through [`MulAdd`]: fused for f32 and f64, so one rounding per term):
 //! vector code can then work across the columns `j` at any width, and threads across the rows
-//! `i`, without changing a bit. The
-//! loops here are the definition (and the path of every board and every non-IEEE format);
-//! f32 and f64 on a host with `std` take the same order through [`simd`](crate::simd);
-//! [`linalg::mul_add`](crate::numbers::linalg) picks the path and shares large products
-//! among threads.
+//! `i`, without changing a bit. The loops here are the definition (and the path of every board
+//! and every non-IEEE format); f32 and f64 on a host with `std` take the same order through
+//! [`simd`](crate::simd); [`linalg::mul_add`](crate::numbers::linalg) picks the path and
+//! shares large products among threads.
 
 use crate::numbers::mul_add::MulAdd;
 
