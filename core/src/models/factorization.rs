@@ -75,9 +75,7 @@ fn entry<S: Scalar>(u: &[S], v: &[S], d: usize, i: usize, j: usize) -> S {
 #[inline]
 fn add_scaled_row<S: Scalar>(dst: &mut [S], src: &[S], d: usize, i: usize, j: usize, s: S) {
     let target = dst.get_mut(i * d..(i + 1) * d).unwrap_or_default();
-    for (t, &x) in target.iter_mut().zip(row(src, d, j)) {
-        *t = s.mul_add(x, *t);
-    }
+    S::scaled_add(s, row(src, d, j), target);
 }
 
 impl<S: Scalar> Model<S> for MatrixFactorization {

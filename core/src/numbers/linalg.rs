@@ -4,10 +4,7 @@
 use crate::numbers::matrix::{MatMut, MatRef};
 use crate::numbers::scalar::Scalar;
 
-/// Independent partial sums in a dot product. Eight breaks the add-latency chain (and lets
-/// the compiler use SIMD lanes) on every target we build for, and the fixed lane order keeps
-/// results identical across targets.
-pub(crate) const LANES: usize = 8;
+pub(crate) use crate::numbers::mul_add::LANES;
 
 /// Sums the lanes in a fixed order.
 #[inline]
@@ -20,15 +17,7 @@ pub(crate) fn reduce<S: Scalar>(lanes: [S; LANES]) -> S {
 #[inline]
 pub(crate) fn dot<S: Scalar>(a: &[S], b: &[S]) -> S {
     let mut lanes = [S::ZERO; LANES];
-    let (mut ac, mut bc) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    for (x, y) in (&mut ac).zip(&mut bc) {
-        for ((lane, &xi), &yi) in lanes.iter_mut().zip(x).zip(y) {
-            *lane = xi.mul_add(yi, *lane);
-        }
-    }
-    for ((lane, &xi), &yi) in lanes.iter_mut().zip(ac.remainder()).zip(bc.remainder()) {
-        *lane = xi.mul_add(yi, *lane);
-    }
+    S::dot_lanes(a, b, &mut lanes);
     reduce(lanes)
 }
 

@@ -120,10 +120,7 @@ where
     for i in 0..c.rows {
         let c_row = c.row_mut(i);
         for k in 0..a.cols {
-            let a_ik = a.at(i, k);
-            for (c_ij, &b_kj) in c_row.iter_mut().zip(b.row(k)) {
-                *c_ij = a_ik.mul_add(b_kj, *c_ij);
-            }
+            S::scaled_add(a.at(i, k), b.row(k), c_row);
         }
     }
 }

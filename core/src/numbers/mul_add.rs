@@ -2,15 +2,23 @@
 //!
 //! For f32 and f64 it is fused: `x·y + z` rounded once. IEEE 754 defines fma as correctly
 //! rounded, so every correct implementation gives the same bits: the FMA3 or NEON instruction
-//! in the vector kernels, and here `libm` (the instruction where the CPU has it, an exact
-//! routine elsewhere, as on wasm32), or on the boards an fma in integer arithmetic. A target
-//! without the instruction is slower, never different. The emulated formats keep a
-//! rounding per operation (a multiply, then an add), which is what they model.
+//! in the vector kernels; here, for f32, a route through f64 with libm for its rare halfway
+//! cases (`widened`), or on the boards, whose f64 is software, an fma in integer arithmetic
+//! (`integer`); for f64, `libm` (the instruction where the CPU has it, an exact routine
+//! elsewhere). A target without the instruction is slower, never different. The emulated
+//! formats keep a rounding per operation (a multiply, then an add), which is what they model.
 
 #[cfg(any(test, target_os = "none"))]
 mod integer;
+#[cfg(any(test, not(target_os = "none")))]
+mod widened;
 
 use core::ops::{Add, Mul};
+
+/// Independent partial sums in a dot product. Eight breaks the add-latency chain (and lets
+/// the compiler use SIMD lanes) on every target we build for, and the fixed lane order keeps
+/// results identical across targets.
+pub(crate) const LANES: usize = 8;
 
 /// A number type's multiply-add.
 pub trait MulAdd: Copy + Add<Output = Self> + Mul<Output = Self> {
@@ -20,16 +28,57 @@ pub trait MulAdd: Copy + Add<Output = Self> + Mul<Output = Self> {
     fn mul_add(self, a: Self, b: Self) -> Self {
         self * a + b
     }
+
+    /// `acc[k] = a·x[k] + acc[k]` over the shorter length, each term as
+    /// [`mul_add`](Self::mul_add) gives it. A whole row in one call, so that a target can
+    /// compute the terms side by side (wasm32's f32 route does).
+    #[inline]
+    fn scaled_add(a: Self, x: &[Self], acc: &mut [Self]) {
+        for (acc, &x) in acc.iter_mut().zip(x) {
+            *acc = a.mul_add(x, *acc);
+        }
+    }
+
+    /// `lanes[k mod 8] = x[k]·y[k] + lanes[k mod 8]` in order of `k`, over the shorter
+    /// length, each term as [`mul_add`](Self::mul_add) gives it: the partial sums of a dot
+    /// product ([`linalg::dot`](crate::numbers::linalg)).
+    #[inline]
+    fn dot_lanes(x: &[Self], y: &[Self], lanes: &mut [Self; LANES]) {
+        let (mut xs, mut ys) = (x.chunks_exact(LANES), y.chunks_exact(LANES));
+        for (x, y) in (&mut xs).zip(&mut ys) {
+            for ((lane, &x), &y) in lanes.iter_mut().zip(x).zip(y) {
+                *lane = x.mul_add(y, *lane);
+            }
+        }
+        for ((lane, &x), &y) in lanes.iter_mut().zip(xs.remainder()).zip(ys.remainder()) {
+            *lane = x.mul_add(y, *lane);
+        }
+    }
 }
 
 impl MulAdd for f32 {
     #[inline]
     fn mul_add(self, a: Self, b: Self) -> Self {
-        // The boards emulate f64 in software, so they take the integer route.
+        // The boards emulate f64 in software, so they take the integer route. Elsewhere f64
+        // is in hardware, and the route through it, inlined, is faster than libm's call
+        // (which on x86-64 reaches the FMA instruction through a function pointer, and on
+        // wasm32 runs the same route out of line).
         #[cfg(target_os = "none")]
         return integer::fmaf(self, a, b);
         #[cfg(not(target_os = "none"))]
-        libm::fmaf(self, a, b)
+        widened::fmaf(self, a, b)
+    }
+
+    #[cfg(not(target_os = "none"))]
+    #[inline]
+    fn scaled_add(a: Self, x: &[Self], acc: &mut [Self]) {
+        widened::scaled_add(a, x, acc);
+    }
+
+    #[cfg(not(target_os = "none"))]
+    #[inline]
+    fn dot_lanes(x: &[Self], y: &[Self], lanes: &mut [Self; LANES]) {
+        widened::dot_lanes(x, y, lanes);
     }
 }
 
@@ -42,7 +91,7 @@ impl MulAdd for f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{MulAdd, integer};
+    use super::{LANES, MulAdd, integer, widened};
     use crate::numbers::rng::{Rng, Stream};
 
     /// Cases where one rounding and two roundings differ: the product's low bits survive
@@ -74,14 +123,37 @@ mod tests {
         );
     }
 
-    /// The boards' fma against libm's (the host's FMA instruction, or its exact routine).
+    /// The boards' and the web build's fma against libm's (the host's FMA instruction, or
+    /// its exact routine): alone, and at every place of a row of five (four side by side
+    /// and one after), beside terms of 1.
     fn assert_same(a: f32, b: f32, c: f32) {
         let want = libm::fmaf(a, b, c);
-        let got = integer::fmaf(a, b, c);
-        assert!(
-            got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
-            "fma({a:e}, {b:e}, {c:e}): {got:e} against libm's {want:e}"
-        );
+        let mut routes = std::vec![
+            ("integer", integer::fmaf(a, b, c)),
+            ("widened", widened::fmaf(a, b, c)),
+        ];
+        for k in 0..LANES + 2 {
+            let (mut x, mut y) = ([1.0f32; LANES + 2], [1.0f32; LANES + 2]);
+            let mut lanes = [1.0f32; LANES];
+            (x[k], y[k], lanes[k % LANES]) = (a, b, c);
+            // The lane's other term, before or after, is −0·1, which leaves any sum as it is.
+            let other = if k < LANES { k + LANES } else { k - LANES };
+            if let Some(x) = x.get_mut(other) {
+                *x = -0.0;
+            }
+            widened::dot_lanes(&x, &y, &mut lanes);
+            routes.push(("widened lanes", lanes[k % LANES]));
+            let mut acc = [1.0f32; LANES + 2];
+            acc[k] = c;
+            widened::scaled_add(a, &y, &mut acc);
+            routes.push(("widened row", acc[k]));
+        }
+        for (route, got) in routes {
+            assert!(
+                got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                "{route} fma({a:e}, {b:e}, {c:e}): {got:e} against libm's {want:e}"
+            );
+        }
     }
 
     /// A random f32 with a random sign, significand and an exponent in `2^low .. 2^high`.
