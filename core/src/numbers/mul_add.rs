@@ -30,8 +30,8 @@ pub trait MulAdd: Copy + Add<Output = Self> + Mul<Output = Self> {
     }
 
     /// `acc[k] = a·x[k] + acc[k]` over the shorter length, each term as
-    /// [`mul_add`](Self::mul_add) gives it. A whole row in one call, so that a target can
-    /// compute the terms side by side (wasm32's f32 route does).
+    /// [`mul_add`](Self::mul_add) gives it. A whole row in one call, so that a format can
+    /// compute the terms side by side (f32's route through f64 does).
     #[inline]
     fn scaled_add(a: Self, x: &[Self], acc: &mut [Self]) {
         for (acc, &x) in acc.iter_mut().zip(x) {
@@ -123,9 +123,10 @@ mod tests {
         );
     }
 
-    /// The boards' and the web build's fma against libm's (the host's FMA instruction, or
-    /// its exact routine): alone, and at every place of a row of five (four side by side
-    /// and one after), beside terms of 1.
+    /// The boards' fma and the route through f64 against libm's (the host's FMA
+    /// instruction, or its exact routine): alone, and at every place of a dot product's
+    /// lanes and of a row of ten (two groups side by side, two terms after), beside terms
+    /// of 1.
     fn assert_same(a: f32, b: f32, c: f32) {
         let want = libm::fmaf(a, b, c);
         let mut routes = std::vec![
