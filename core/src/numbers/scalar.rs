@@ -52,10 +52,11 @@ pub trait Scalar:
     /// Short name used in reports (`"f32"`, `"f64"`).
     const NAME: &'static str;
     /// IEEE binary32 or binary64 in hardware. Their matrix products keep one running sum per
-    /// output (fused multiply-adds in `k` order), which vector code and threads can follow; the emulated formats keep eight
-    /// partial sums in the MLP's output layer (a smaller rounding error, which the
-    /// low-precision studies depend on), stay on one thread (stochastic rounding draws from
-    /// the thread's stream, in order) and run the portable loops.
+    /// output (fused multiply-adds in `k` order), which vector code and threads can follow;
+    /// the emulated formats keep eight partial sums in the MLP's output layer (a smaller
+    /// rounding error, which the low-precision studies depend on), stay on one thread
+    /// (stochastic rounding draws from the thread's stream, in order) and run the portable
+    /// loops.
     const IEEE: bool = false;
 
     /// Rounds an f64 into this format.
