@@ -21,6 +21,22 @@ pub(crate) fn dot<S: Scalar>(a: &[S], b: &[S]) -> S {
     reduce(lanes)
 }
 
+/// `Σ x_j`, element `j` into lane `j mod 8`: a sum the compiler can vectorise, in one order.
+#[inline]
+pub(crate) fn sum<S: Scalar>(x: &[S]) -> S {
+    let mut lanes = [S::ZERO; LANES];
+    let mut chunks = x.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane += v;
+        }
+    }
+    for (lane, &v) in lanes.iter_mut().zip(chunks.remainder()) {
+        *lane += v;
+    }
+    reduce(lanes)
+}
+
 /// Rows of `C` per task when a product is shared among threads: a fixed number, so that the
 /// split (and every sum) is the same on any number of threads.
 #[cfg(feature = "parallel")]
@@ -97,7 +113,7 @@ mod matrix_tests {
 
 #[cfg(test)]
 mod tests {
-    use super::dot;
+    use super::{dot, sum};
 
     #[test]
     fn dot_is_exact_on_integers_of_any_length() {
@@ -106,6 +122,8 @@ mod tests {
             let b: std::vec::Vec<f64> = (0..len).map(|i| (2 * i + 1) as f64).collect();
             let want: f64 = (0..len).map(|i| (i * (2 * i + 1)) as f64).sum();
             assert_eq!(dot(&a, &b), want);
+            let ones = std::vec![1.0; len];
+            assert_eq!(sum(&b), dot(&b, &ones), "sum of {len} integers");
         }
     }
 }

@@ -2,7 +2,11 @@
 //!
 //! Everything routes to the `libm` crate, never to `f32::exp` and friends: with `std`
 //! linked those call the platform libm, whose results differ between targets, and the
-//! host and firmware traces would stop matching bit for bit.
+//! host and firmware traces would stop matching bit for bit. The f32 formats' `exp`, `ln`
+//! and `ln_1p`, called per example by the losses, are our own ([`f32_exp_log`]): straight-line
+//! code that inlines and vectorises, as exact across targets as libm.
+
+pub(crate) mod f32_exp_log;
 
 /// `10^x`, 0 for `−∞`, saturating at `f64::MAX`: a time kept as its `log10` (fig. 4's
 /// times pass 10³⁰⁸) read back as a number.

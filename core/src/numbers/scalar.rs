@@ -17,6 +17,7 @@ pub use soft_float::{
 
 use core::fmt::Debug;
 
+use crate::numbers::math::f32_exp_log;
 use crate::numbers::matrix::{MatMut, MatRef, mul_add_in_order};
 use crate::numbers::mul_add::MulAdd;
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
@@ -143,15 +144,15 @@ impl Scalar for f32 {
     }
     #[inline]
     fn exp(self) -> Self {
-        libm::expf(self)
+        f32_exp_log::exp(self)
     }
     #[inline]
     fn ln(self) -> Self {
-        libm::logf(self)
+        f32_exp_log::ln(self)
     }
     #[inline]
     fn ln_1p(self) -> Self {
-        libm::log1pf(self)
+        f32_exp_log::ln_1p(self)
     }
     #[inline]
     fn sqrt(self) -> Self {

@@ -1,6 +1,7 @@
 //! Per-example losses ℓ(f, y), their derivatives in the outputs `f`, and the margin.
 
 use crate::config::Loss;
+use crate::numbers::linalg::{LANES, reduce, sum};
 use crate::numbers::scalar::Scalar;
 
 /// What one example contributes: its loss and its margin.
@@ -205,23 +206,40 @@ fn cross_entropy<S: Scalar>(
             top = f;
         }
     }
-    // Softmax with the largest output subtracted, so no exponent is positive.
+    // Softmax with the largest output subtracted, so no exponent is positive. One exponential
+    // per class, into the slopes (a loop the compiler vectorises), then the other classes'
+    // share summed apart from the label's own, so that a tiny loss keeps its digits.
     let shift = if top > fy { top } else { fy };
-    let mut total = S::ZERO;
-    for &f in outputs {
-        total += (f - shift).exp();
+    let own = (fy - shift).exp();
+    let others = if slopes.len() >= outputs.len() {
+        for (s, &f) in slopes.iter_mut().zip(outputs) {
+            *s = (f - shift).exp();
+        }
+        if let Some(s) = slopes.get_mut(y) {
+            *s = S::ZERO;
+        }
+        sum(slopes)
+    } else {
+        // The value alone (metrics): the same terms in the same lanes as `sum`.
+        let mut lanes = [S::ZERO; LANES];
+        for (c, &f) in outputs.iter().enumerate() {
+            if let Some(lane) = lanes.get_mut(c % LANES).filter(|_| c != y) {
+                *lane += (f - shift).exp();
+            }
+        }
+        reduce(lanes)
+    };
+    let total = others + own;
+    // softmax_c · scale = e_c · scale/total; for the label, (softmax_y − 1)·scale =
+    // −others · scale/total.
+    let weight = scale / total;
+    for s in slopes.iter_mut() {
+        *s *= weight;
     }
-    for (c, (s, &f)) in slopes.iter_mut().zip(outputs).enumerate() {
-        let p = (f - shift).exp() / total;
-        *s = if c == y {
-            (p - S::ONE) * scale
-        } else {
-            p * scale
-        };
+    if let Some(s) = slopes.get_mut(y) {
+        *s = -(others * weight);
     }
-    // ℓ = ln(total·e^{shift − f_y}); written as ln1p of the other classes' share when y is
-    // the largest output, so that a tiny loss keeps its digits.
-    let others = total - (fy - shift).exp();
+    // ℓ = ln(total·e^{shift − f_y}); ln1p of the other classes' share when y is the largest.
     let value = if shift == fy {
         others.ln_1p()
     } else {
@@ -269,6 +287,8 @@ mod tests {
         for label in 0..4 {
             let mut slopes = [0.0; 4];
             let out = Loss::CrossEntropy.evaluate(&f, label as f32, 1.0, &mut slopes);
+            let value_only = Loss::CrossEntropy.evaluate(&f, label as f32, 1.0, &mut []);
+            assert_eq!(out.value.to_bits(), value_only.value.to_bits());
             let lse = f.iter().map(|v| v.exp()).sum::<f64>().ln();
             assert!((out.value - (lse - f[label])).abs() < 1e-14);
             let best_other = (0..4)
