@@ -111,6 +111,15 @@ pub trait Scalar:
     fn mul_add_matrix(c: MatMut<'_, Self>, a: MatRef<'_, Self>, b: MatRef<'_, Self>) {
         mul_add_in_order(c, a, b);
     }
+
+    /// Runs `op`; IEEE types with `std` compile it for the machine's vector level, so that
+    /// the loops inlined into it (the losses' exponentials) run at its width, with the
+    /// same bits (every operation is still the one IEEE rounding of the portable code).
+    #[doc(hidden)]
+    #[inline]
+    fn vectorized<R>(op: impl FnOnce() -> R) -> R {
+        op()
+    }
 }
 
 impl Scalar for f32 {
@@ -123,6 +132,12 @@ impl Scalar for f32 {
     #[inline]
     fn mul_add_matrix(c: MatMut<'_, Self>, a: MatRef<'_, Self>, b: MatRef<'_, Self>) {
         crate::numbers::simd::mul_add(c, a, b);
+    }
+
+    #[cfg(feature = "std")]
+    #[inline]
+    fn vectorized<R>(op: impl FnOnce() -> R) -> R {
+        crate::numbers::simd::vectorized(op)
     }
 
     #[inline]
@@ -178,6 +193,12 @@ impl Scalar for f64 {
     #[inline]
     fn mul_add_matrix(c: MatMut<'_, Self>, a: MatRef<'_, Self>, b: MatRef<'_, Self>) {
         crate::numbers::simd::mul_add(c, a, b);
+    }
+
+    #[cfg(feature = "std")]
+    #[inline]
+    fn vectorized<R>(op: impl FnOnce() -> R) -> R {
+        crate::numbers::simd::vectorized(op)
     }
 
     #[inline]

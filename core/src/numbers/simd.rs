@@ -288,6 +288,12 @@ pub(crate) fn mul_add<E: Element>(c: MatMut<'_, E>, a: MatRef<'_, E>, b: MatRef<
     level().dispatch(Product { c, a, b });
 }
 
+/// Runs `op` compiled for the current [`level`]: what is inlined into it vectorises at that
+/// width. Elementwise IEEE operations give the same bits at every width.
+pub(crate) fn vectorized<R>(op: impl FnOnce() -> R) -> R {
+    level().dispatch(op)
+}
+
 /// One product, as the operation `pulp` compiles once per level.
 struct Product<'c, 'a, E> {
     c: MatMut<'c, E>,

@@ -46,7 +46,7 @@ impl Loss {
     /// Loss and margin of one example with outputs `f` (one per class for cross-entropy,
     /// else one) and `label` (±1, a real target, or a class index); writes `∂ℓ/∂f` times
     /// `scale` into `slopes`.
-    #[inline]
+    #[inline(always)]
     pub fn evaluate<S: Scalar>(
         self,
         outputs: &[S],
@@ -191,7 +191,9 @@ fn log_softplus<S: Scalar>(x: S) -> S {
 }
 
 /// Cross-entropy over `outputs` with class `label`: value `ln(1 + Σ_{c≠y} e^{f_c − f_y})`
-/// (accurate when the loss is tiny), slopes `softmax − onehot(y)`.
+/// (accurate when the loss is tiny), slopes `softmax − onehot(y)`. Inlined always, so that
+/// its loops take the vector level of [`Scalar::vectorized`].
+#[inline(always)]
 fn cross_entropy<S: Scalar>(
     outputs: &[S],
     label: f32,

@@ -129,16 +129,21 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
             .predict(params, block, self.scratch, self.outputs);
         let inv_n = S::ONE / S::from_usize(self.train.len());
         let k = self.rows();
-        for ((slopes, f), &y) in self
-            .slopes
-            .chunks_exact_mut(k)
-            .zip(self.outputs.chunks_exact(k))
-            .zip(block.labels())
-        {
-            let example = self.loss.evaluate(f, y, inv_n, slopes);
-            sum.loss += example.value;
-            sum.correct += usize::from(example.margin > S::ZERO);
-        }
+        let (loss, slopes, outputs) = (self.loss, &mut *self.slopes, &*self.outputs);
+        S::vectorized(
+            #[inline(always)]
+            || {
+                let examples = slopes
+                    .chunks_exact_mut(k)
+                    .zip(outputs.chunks_exact(k))
+                    .zip(block.labels());
+                for ((slopes, f), &y) in examples {
+                    let example = loss.evaluate(f, y, inv_n, slopes);
+                    sum.loss += example.value;
+                    sum.correct += usize::from(example.margin > S::ZERO);
+                }
+            },
+        );
         sum.loss * inv_n
     }
 
