@@ -4,7 +4,7 @@ use crate::config::Activation;
 use crate::data::Dataset;
 use crate::models::model::{Model, ModelSizes};
 use crate::numbers::linalg::{dot, mul_add};
-use crate::numbers::matrix::{MatMut, MatRef};
+use crate::numbers::matrix::{MatMut, MatRef, transpose};
 use crate::numbers::rng::{Rng, Stream};
 use crate::numbers::scalar::Scalar;
 
@@ -216,11 +216,7 @@ impl<S: Scalar> Model<S> for Mlp {
             // ascending, into the transposed outputs.
             let rows = block.len();
             let hidden_t = &mut *pre;
-            for (j, row) in hidden_t.chunks_exact_mut(rows.max(1)).take(h).enumerate() {
-                for (i, y) in row.iter_mut().enumerate() {
-                    *y = hidden.get(i * h + j).copied().unwrap_or(S::ZERO);
-                }
-            }
+            transpose(hidden, rows, h, hidden_t);
             let outputs_t = outputs_t.get_mut(..p * rows).unwrap_or_default();
             outputs_t.fill(S::ZERO);
             mul_add(
@@ -228,11 +224,7 @@ impl<S: Scalar> Model<S> for Mlp {
                 MatRef::row_major(w2, p, h),
                 MatRef::row_major(hidden_t, h, rows),
             );
-            for (i, example) in logits.chunks_exact_mut(p.max(1)).enumerate() {
-                for (c, f) in example.iter_mut().enumerate() {
-                    *f = outputs_t.get(c * rows + i).copied().unwrap_or(S::ZERO);
-                }
-            }
+            transpose(outputs_t, p, rows, logits);
         }
     }
 

@@ -111,6 +111,24 @@ impl<'a, S: Copy + Default> MatMut<'a, S> {
     }
 }
 
+/// Writes the transpose of `src` (`rows × cols`, row-major) into `dst` (`cols × rows`), in
+/// 8 × 8 tiles, so that neither side is read or written a whole row apart at every element.
+pub(crate) fn transpose<S: Copy>(src: &[S], rows: usize, cols: usize, dst: &mut [S]) {
+    const TILE: usize = 8;
+    for i0 in (0..rows).step_by(TILE) {
+        for j0 in (0..cols).step_by(TILE) {
+            for i in i0..(i0 + TILE).min(rows) {
+                for j in j0..(j0 + TILE).min(cols) {
+                    if let (Some(&x), Some(y)) = (src.get(i * cols + j), dst.get_mut(j * rows + i))
+                    {
+                        *y = x;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// `C += A·B` with each entry summed over `k` in ascending order, one multiply-add per
 /// term: the order every path (vector levels, threads, boards) gives bit for bit.
 pub fn mul_add_in_order<S>(mut c: MatMut<'_, S>, a: MatRef<'_, S>, b: MatRef<'_, S>)
@@ -121,6 +139,29 @@ where
         let c_row = c.row_mut(i);
         for k in 0..a.cols {
             S::scaled_add(a.at(i, k), b.row(k), c_row);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::transpose;
+
+    #[test]
+    fn transpose_moves_every_entry_at_awkward_sizes() {
+        for (rows, cols) in [(1, 1), (3, 17), (8, 8), (9, 64), (64, 97)] {
+            let src: std::vec::Vec<u32> = (0..rows * cols).map(|x| x as u32).collect();
+            let mut dst = std::vec![u32::MAX; rows * cols];
+            transpose(&src, rows, cols, &mut dst);
+            for i in 0..rows {
+                for j in 0..cols {
+                    assert_eq!(
+                        dst[j * rows + i],
+                        src[i * cols + j],
+                        "{rows}×{cols} ({i}, {j})"
+                    );
+                }
+            }
         }
     }
 }

@@ -222,11 +222,13 @@ fn cross_entropy<S: Scalar>(
         }
         sum(slopes)
     } else {
-        // The value alone (metrics): the same terms in the same lanes as `sum`.
+        // The value alone (metrics): the same terms in the same lanes as `sum` (the label's
+        // lane adds +0, which leaves a sum of positive terms as it is).
         let mut lanes = [S::ZERO; LANES];
-        for (c, &f) in outputs.iter().enumerate() {
-            if let Some(lane) = lanes.get_mut(c % LANES).filter(|_| c != y) {
-                *lane += (f - shift).exp();
+        for (first, chunk) in (0..).step_by(LANES).zip(outputs.chunks(LANES)) {
+            for (c, (lane, &f)) in (first..).zip(lanes.iter_mut().zip(chunk)) {
+                let e = (f - shift).exp();
+                *lane += if c == y { S::ZERO } else { e };
             }
         }
         reduce(lanes)

@@ -212,18 +212,24 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
         let mut ignore = [S::ZERO; 0];
         for block in data.blocks(outputs.len() / k) {
             self.model.predict(params, &block, self.scratch, outputs);
-            for (f, &y) in outputs.chunks_exact(k).zip(block.labels()) {
-                let example = self.loss.evaluate(f, y, S::ZERO, &mut ignore);
-                total += example.value.to_f64();
-                let margin = example.margin.to_f64();
-                correct += usize::from(margin > 0.0);
-                // Not `f64::min`: which zero it keeps of -0 and +0 depends on the target (x86's
-                // minsd keeps +0 here, wasm's f64.min -0), and the trace is the same bits on
-                // every target.
-                if margin < min_margin {
-                    min_margin = margin;
-                }
-            }
+            let (loss, outputs) = (self.loss, &*outputs);
+            S::vectorized(
+                #[inline(always)]
+                || {
+                    for (f, &y) in outputs.chunks_exact(k).zip(block.labels()) {
+                        let example = loss.evaluate(f, y, S::ZERO, &mut ignore);
+                        total += example.value.to_f64();
+                        let margin = example.margin.to_f64();
+                        correct += usize::from(margin > 0.0);
+                        // Not `f64::min`: which zero it keeps of -0 and +0 depends on the
+                        // target (x86's minsd keeps +0 here, wasm's f64.min -0), and the
+                        // trace is the same bits on every target.
+                        if margin < min_margin {
+                            min_margin = margin;
+                        }
+                    }
+                },
+            );
         }
         let n = data.len().max(1) as f64;
         Fit {
