@@ -117,10 +117,12 @@ pub(crate) fn transpose<S: Copy>(src: &[S], rows: usize, cols: usize, dst: &mut 
     const TILE: usize = 8;
     for i0 in (0..rows).step_by(TILE) {
         for j0 in (0..cols).step_by(TILE) {
+            let width = TILE.min(cols - j0);
             for i in i0..(i0 + TILE).min(rows) {
-                for j in j0..(j0 + TILE).min(cols) {
-                    if let (Some(&x), Some(y)) = (src.get(i * cols + j), dst.get_mut(j * rows + i))
-                    {
+                let start = i * cols + j0;
+                let src_row = src.get(start..start + width).unwrap_or_default();
+                for (j, &x) in (j0..).zip(src_row) {
+                    if let Some(y) = dst.get_mut(j * rows + i) {
                         *y = x;
                     }
                 }

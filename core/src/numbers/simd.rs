@@ -326,14 +326,15 @@ fn product<S: Simd, E: Element>(
     a: &MatRef<'_, E>,
     b: &MatRef<'_, E>,
 ) {
+    // A(i + r, k0 + t) at packed[t·TILE_ROWS + r]; zeroed once per product, not per tile
+    // (a tile of fewer rows leaves entries of the one before, which it never reads).
+    let mut packed = [E::default(); DEPTH * TILE_ROWS];
     let mut k0 = 0;
     while k0 < a.cols {
         let depth = DEPTH.min(a.cols - k0);
         let mut i = 0;
         while i < c.rows {
             let rows = TILE_ROWS.min(c.rows - i);
-            // A(i + r, k0 + t) at packed[t·TILE_ROWS + r].
-            let mut packed = [E::default(); DEPTH * TILE_ROWS];
             for (t, terms) in packed.chunks_exact_mut(TILE_ROWS).take(depth).enumerate() {
                 for (r, x) in terms.iter_mut().take(rows).enumerate() {
                     *x = a.at(i + r, k0 + t);
