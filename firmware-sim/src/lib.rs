@@ -122,7 +122,7 @@ pub const LM3S6965_BF16_SR: Board = Board {
 
 /// The LM3S6965 training the tiny MLP of `mlp-tiny` (modular addition mod 17) in
 /// soft float to the end (t = 6000, the transition included): on request only, since it
-/// takes 13 minutes of QEMU; [`AN386_MLP`] runs its first part in CI.
+/// takes 15 minutes of QEMU; [`AN386_MLP`] runs its first part in CI.
 pub const LM3S6965_MLP: Board = Board {
     description: "LM3S6965, Cortex-M3, soft float",
     feature: "lm3s6965-mlp",

@@ -33,8 +33,8 @@ enum Command {
         /// that are not on request); repeatable. Default: every build not on request.
         #[arg(long = "board", visible_alias = "target", conflicts_with = "all")]
         boards: Vec<String>,
-        /// Every build, the ones on request included (the soft-float MLP: about 13 more
-        /// minutes of QEMU, so with `--timeout 1800`).
+        /// Every build, the ones on request included (the soft-float MLP: about 15 more
+        /// minutes of QEMU, so with `--timeout 2400`).
         #[arg(long)]
         all: bool,
         /// Replace the checked-in expected traces with this run's.
