@@ -130,7 +130,8 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
         let inv_n = S::ONE / S::from_usize(self.train.len());
         let k = self.rows();
         let (loss, slopes, outputs) = (self.loss, &mut *self.slopes, &*self.outputs);
-        S::vectorized(
+        per_example::<S, _>(
+            loss,
             #[inline(always)]
             || {
                 let examples = slopes
@@ -213,7 +214,8 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
         for block in data.blocks(outputs.len() / k) {
             self.model.predict(params, &block, self.scratch, outputs);
             let (loss, outputs) = (self.loss, &*outputs);
-            S::vectorized(
+            per_example::<S, _>(
+                loss,
                 #[inline(always)]
                 || {
                     for (f, &y) in outputs.chunks_exact(k).zip(block.labels()) {
@@ -262,6 +264,19 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
         teacher: &[f32],
     ) -> crate::models::model::Structure {
         self.model.structure(params, teacher, self.scratch)
+    }
+}
+
+/// Runs a loop over examples at the machine's vector level ([`Scalar::vectorized`]) when the
+/// loss has a vector of classes per example (cross-entropy's softmax). A one-output loss is a
+/// scalar chain per example, which the wider code only slows (gd step of the diagonal net at
+/// d = 1000, n = 256: 49 µs without the level, 68 µs with it).
+#[inline(always)]
+fn per_example<S: Scalar, R>(loss: Loss, op: impl FnOnce() -> R) -> R {
+    if loss.is_multiclass() {
+        S::vectorized(op)
+    } else {
+        op()
     }
 }
 
