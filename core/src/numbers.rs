@@ -1,6 +1,7 @@
 //! Layer 1, numbers: the [`Scalar`] trait and its formats (f32, f64, bf16, f16, fixed point,
 //! approximate f32), their multiply-add ([`MulAdd`], fused for f32 and f64), rounding, the
-//! runtime choice of a format ([`Precision`]), the one door to `libm`, the seeded random
+//! runtime choice of a format ([`Precision`]), where transcendental functions are chosen
+//! (`libm`, and our own f32 exp and log for the losses), the seeded random
 //! streams and the small linear-algebra kernels the models share.
 
 pub(crate) mod eigen;
