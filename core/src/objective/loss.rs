@@ -21,16 +21,19 @@ impl Loss {
         match self {
             Loss::Logistic | Loss::CrossEntropy => {
                 let margin = label * prediction;
-                // −y·σ(−m), with the exponent kept ≤ 0: e^{m} for a large margin would leave
-                // the range of a narrow format (Q8.24 ends at e^{4.85}) and leave a slope of
-                // −y/129 on points that are long fitted.
-                let slope = if margin > S::ZERO {
-                    let e = (-margin).exp();
-                    -(label * e) / (S::ONE + e)
+                // One exponential serves value and slope: e = e^{−|m|} ≤ 1, the exponent kept
+                // ≤ 0 because e^{m} for a large margin would leave the range of a narrow
+                // format (Q8.24 ends at e^{4.85}) and leave a slope of −y/129 on points that
+                // are long fitted. ℓ = softplus(−m) = ln(1 + e) (+ |m| when m < 0), and
+                // ∂ℓ/∂f = −y·σ(−m) = −y·e/(1 + e) for m > 0, −y/(1 + e) otherwise.
+                let positive = margin > S::ZERO;
+                let e = if positive { -margin } else { margin }.exp();
+                let log_term = e.ln_1p();
+                if positive {
+                    (log_term, -(label * e) / (S::ONE + e))
                 } else {
-                    -label / (S::ONE + margin.exp())
-                };
-                (softplus(-margin), slope)
+                    (-margin + log_term, -label / (S::ONE + e))
+                }
             }
             Loss::Exponential => {
                 let value = (-(label * prediction)).exp();
