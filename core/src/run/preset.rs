@@ -239,34 +239,37 @@ pub const FIG2_SMALL: Preset = Preset {
     .with_derived_sizes(),
 };
 
-/// Fig. 2 at the paper's modulus and fraction: p = 97, 40% of the pairs (3764 of 9409), the
-/// paper's ReLU network at half its width (512), α = 100 (the largest of the paper's three),
-/// gd with η = 1 (the paper's code: η = 0.1, ten times the steps).
+/// Fig. 2 at the paper's size: p = 97, 40% of the pairs (3764 of 9409), the paper's ReLU
+/// network (width 1024), α = 100 (the largest of the paper's three), gd with η = 1 (the
+/// paper's code: η = 0.1, ten times the steps; at this size it moved t_fit by 2%, README).
 ///
-/// The largest size that groks here in ≤ 15 minutes. Measured (seed 7, gd η = 1, t_max
-/// 3·10⁴, one thread while another run used the other core): α = 100 t_fit 532, t_grok
-/// 15 628, final test accuracy 0.993, 1057 s; α = 10 t_fit 4572 (98% of the training pairs
-/// from t ≈ 700), t_grok 14 460, final 0.993, 797 s; α = 1 fitted only at t = 8973 and reached
-/// 0.869 by 3·10⁴ (at this size α = 1 is not in the kernel regime: it learns slowly rather
-/// than late); α = 10 with λ = 2·10⁻³ collapsed (train accuracy 0.78 at t ≈ 900, then 0.10).
-/// Width 1024 (35 ms a step) reaches t ≈ 2500 in 15 minutes at the paper's η = 0.1. Smaller
-/// moduli need a larger fraction: p = 31, width 512, 60% levelled at 0.88 by 2·10⁴.
+/// Measured 2026-12-07 (seed 7, 2 threads, `grokflow run --preset fig2 --width 1024
+/// --t-max 3e4`): t_fit 244, test accuracy ≤ 0.013 until t ≈ 7900, 0.66 at 10⁴, t_grok
+/// 12 816, 0.994 at t = 19 953 (675 s) and 0.998 at 3·10⁴ (1003 s); ‖θ‖ 4626 → 64. Hence
+/// t_max = 2·10⁴: the whole transition in about 11 minutes on the 2-core machine.
+/// At width 512 (the preset before, t_max 3·10⁴, one thread while another run used the
+/// other core): α = 100 t_fit 532, t_grok 15 628, final 0.993, 1057 s; α = 10 t_fit 4572 (98%
+/// of the training pairs from t ≈ 700), t_grok 14 460, final 0.993, 797 s; α = 1 fitted only
+/// at t = 8973 and reached 0.869 by 3·10⁴ (not in the kernel regime at this size: it learns
+/// slowly rather than late); α = 10 with λ = 2·10⁻³ collapsed (train accuracy 0.78 at
+/// t ≈ 900, then 0.10). Smaller moduli need a larger fraction: p = 31, width 512, 60%
+/// levelled at 0.88 by 2·10⁴.
 pub const FIG2: Preset = Preset {
     name: "fig2",
-    description: "Fig. 2 at the paper's modulus: the ReLU MLP on a + b mod 97 with 40% of \
-                  the pairs (width 512, α = 100, λ = 10⁻³, gd η = 1): train accuracy 100% \
-                  at t ≈ 530, test accuracy near 0 until t ≈ 8000 and past 95% at \
-                  t ≈ 15 600; α = 10 groks a little earlier (14 500), λ = 2·10⁻³ collapses.",
-    look_for: "Accuracy: train reaches 1 near t ≈ 530 while test stays at 0 for more than a \
-               decade, then climbs past 0.95 near t ≈ 15 600. Norm: the weight decay pulls \
-               ‖θ‖ from 3300 down to about 64 before the climb.",
+    description: "Fig. 2 at the paper's size: the ReLU MLP of width 1024 on a + b mod 97 \
+                  with 40% of the pairs (α = 100, λ = 10⁻³, gd η = 1): train accuracy 100% \
+                  at t ≈ 240, test accuracy near 0 until t ≈ 8000 and past 95% at \
+                  t ≈ 12 800.",
+    look_for: "Accuracy: train reaches 1 near t ≈ 240 while test stays at 0 for more than a \
+               decade, then climbs past 0.95 near t ≈ 12 800. Norm: the weight decay pulls \
+               ‖θ‖ from 4600 down to about 64 before the climb.",
     config: Config {
         d: 97,
-        width: 512,
+        width: 1024,
         train_fraction: 0.4,
         alpha: 100.0,
         lr: 1.0,
-        t_max: 3e4,
+        t_max: 2e4,
         points_per_decade: 40,
         ..FIG2_SMALL.config
     }
