@@ -26,10 +26,9 @@ impl Loss {
                 // format (Q8.24 ends at e^{4.85}) and leave a slope of −y/129 on points that
                 // are long fitted. ℓ = softplus(−m) = ln(1 + e) (+ |m| when m < 0), and
                 // ∂ℓ/∂f = −y·σ(−m) = −y·e/(1 + e) for m > 0, −y/(1 + e) otherwise.
-                let positive = margin > S::ZERO;
-                let e = if positive { -margin } else { margin }.exp();
+                let e = exp_minus_abs(margin);
                 let log_term = e.ln_1p();
-                if positive {
+                if margin > S::ZERO {
                     (log_term, -(label * e) / (S::ONE + e))
                 } else {
                     (-margin + log_term, -label / (S::ONE + e))
@@ -171,14 +170,18 @@ fn set_first<S: Scalar>(slice: &mut [S], value: S) {
     }
 }
 
+/// `e^{−|x|}` (at most 1): the one exponential of softplus and of the logistic loss, whose
+/// exponent is never positive.
+#[inline]
+fn exp_minus_abs<S: Scalar>(x: S) -> S {
+    if x > S::ZERO { -x } else { x }.exp()
+}
+
 /// `ln(1 + e^x)`, split so the exponent is never positive.
 #[inline]
 fn softplus<S: Scalar>(x: S) -> S {
-    if x > S::ZERO {
-        x + (-x).exp().ln_1p()
-    } else {
-        x.exp().ln_1p()
-    }
+    let log_term = exp_minus_abs(x).ln_1p();
+    if x > S::ZERO { x + log_term } else { log_term }
 }
 
 /// `ln softplus(x)`, finite for very negative `x` (where softplus underflows to 0):
