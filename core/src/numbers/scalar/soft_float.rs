@@ -63,8 +63,11 @@ pub fn quantize<F: Format, R: Rounding>(x: f64) -> f64 {
     }
     let biased = ((x.to_bits() >> 52) & 0x7ff) as i32;
     let exponent = (biased - 1023).max(F::MIN_EXP);
-    let spacing = pow2(exponent - (F::PRECISION - 1));
-    let rounded = R::round(x / spacing) * spacing;
+    // x in units of the grid spacing 2^shift and back: products with powers of two, exact in
+    // f64's range (a quotient by the spacing is the same number, at several times the latency
+    // on the chains of dependent operations that the formats run).
+    let shift = exponent - (F::PRECISION - 1);
+    let rounded = R::round(x * pow2(-shift)) * pow2(shift);
     if rounded.abs() > F::MAX {
         f64::INFINITY.copysign(x)
     } else {
