@@ -99,7 +99,13 @@ fn the_tiny_mlp_loses_the_decay_in_bf16_and_kahan_restores_it() {
     bf16_breaks_and_kahan_restores(MLP_TINY.config);
 }
 
+/// To t = 10⁴, 2.4 times the f64 run's t_grok (4194), not the preset's 2·10⁴: the verdicts
+/// and t_grok are the same by then (bf16's test loss stays at 0.069 against f64's 2·10⁻⁴;
+/// Kahan's t_grok is −0.2% off and its final loss 1.3 times f64's), in half the time.
 #[test]
 fn matrix_completion_loses_the_decay_in_bf16_and_kahan_restores_it() {
-    bf16_breaks_and_kahan_restores(MC_TINY.config);
+    bf16_breaks_and_kahan_restores(Config {
+        t_max: 1e4,
+        ..MC_TINY.config
+    });
 }
