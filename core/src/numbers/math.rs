@@ -102,15 +102,17 @@ pub(crate) fn floor(x: f64) -> f64 {
 /// Fraction bits of an f64.
 const F64_FRACTION_BITS: i32 = 52;
 
-/// The exponent of the f64 with these bits, unbiased (1024 for infinities and NaN).
+/// The exponent of the f64 with these bits, unbiased (−1023 for zeros and subnormals, 1024
+/// for infinities and NaN).
 #[inline]
-fn unbiased_exponent(bits: u64) -> i32 {
+pub(crate) fn unbiased_exponent(bits: u64) -> i32 {
     ((bits >> F64_FRACTION_BITS) & 0x7ff) as i32 - 1023
 }
 
 #[cfg(test)]
 mod rounding_tests {
     use super::*;
+    use crate::numbers::rng::{Rng, Stream};
 
     /// Same bits as libm on the edge classes and on a million random bit patterns.
     #[test]
@@ -137,16 +139,13 @@ mod rounding_tests {
             f64::NEG_INFINITY,
             f64::NAN,
         ];
-        // Half-integers (the ties) around zero, and splitmix64's bit patterns.
+        // Half-integers (the ties) around zero, and random bit patterns, every other one
+        // brought to a small magnitude, where the fraction bits matter.
         let ties = (-64..64).map(|k| f64::from(k) + 0.5);
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rng = Rng::new(1, Stream::Train);
         let random = core::iter::repeat_with(move || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            // Every other pattern with a small exponent, where the fraction bits matter.
-            let x = f64::from_bits(z ^ (z >> 31));
+            let z = rng.next_u64();
+            let x = f64::from_bits(z);
             if z & 1 == 0 {
                 x
             } else {

@@ -10,6 +10,7 @@ use core::marker::PhantomData;
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use super::rounding::{Nearest, Rounding, Stochastic};
+use crate::numbers::math;
 use crate::numbers::mul_add::MulAdd;
 use crate::numbers::scalar::Scalar;
 
@@ -61,8 +62,7 @@ pub fn quantize<F: Format, R: Rounding>(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
-    let biased = ((x.to_bits() >> 52) & 0x7ff) as i32;
-    let exponent = (biased - 1023).max(F::MIN_EXP);
+    let exponent = math::unbiased_exponent(x.to_bits()).max(F::MIN_EXP);
     // x in units of the grid spacing 2^shift and back: products with powers of two, exact in
     // f64's range (a quotient by the spacing is the same number, at several times the latency
     // on the chains of dependent operations that the formats run).
