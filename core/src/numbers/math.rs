@@ -112,7 +112,6 @@ pub(crate) fn unbiased_exponent(bits: u64) -> i32 {
 #[cfg(test)]
 mod rounding_tests {
     use super::*;
-    use crate::numbers::rng::{Rng, Stream};
 
     /// Same bits as libm on the edge classes and on a million random bit patterns.
     #[test]
@@ -139,12 +138,17 @@ mod rounding_tests {
             f64::NEG_INFINITY,
             f64::NAN,
         ];
-        // Half-integers (the ties) around zero, and random bit patterns, every other one
-        // brought to a small magnitude, where the fraction bits matter.
+        // Half-integers (the ties) around zero, and splitmix64's bit patterns (not
+        // `numbers::rng`, which uses this module), every other one brought to a small
+        // magnitude, where the fraction bits matter.
         let ties = (-64..64).map(|k| f64::from(k) + 0.5);
-        let mut rng = Rng::new(1, Stream::Train);
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         let random = core::iter::repeat_with(move || {
-            let z = rng.next_u64();
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^= z >> 31;
             let x = f64::from_bits(z);
             if z & 1 == 0 {
                 x
