@@ -4,6 +4,7 @@
 //! (`libm`, and our own f32 exp and log for the losses), the seeded random
 //! streams and the small linear-algebra kernels the models share.
 
+pub(crate) mod bands;
 pub(crate) mod eigen;
 pub(crate) mod linalg;
 pub(crate) mod math;

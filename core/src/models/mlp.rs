@@ -2,25 +2,41 @@
 
 use crate::config::Activation;
 use crate::data::Dataset;
-use crate::models::model::{Model, ModelSizes};
+use crate::models::model::{Model, ModelSizes, PAIR_BLOCK};
+use crate::numbers::bands::for_each_band;
 use crate::numbers::linalg::{dot, mul_add};
 use crate::numbers::matrix::{MatMut, MatRef, transpose};
 use crate::numbers::rng::{Rng, Stream};
 use crate::numbers::scalar::Scalar;
 
-/// Examples whose hidden layers are formed at once, by width: wide networks get long
-/// products that share well among threads (the paper's width 1024: 32.8 ms a step with 64,
-/// 36.8 ms with 32, 45.4 ms with 16), narrow ones a small scratch (`mlp-tiny` on a 64 KiB
-/// board). Every sum over examples runs in example order, so the block changes no bit; it
-/// depends on the configuration only, so the stochastic-rounding draws, which follow the order
-/// of the operations, are the same on every target too.
+/// Examples whose hidden layers are formed at once, by width: wide networks get blocks that
+/// split into [`BAND`]s for the threads and fewer hand-offs between them, narrow ones a small
+/// scratch (`mlp-tiny` on a 64 KiB board). Every sum over examples runs in example order, so
+/// the block changes no bit; it depends on the configuration only, so the stochastic-rounding
+/// draws, which follow the order of the operations, are the same on every target too.
 const fn hidden_block(width: usize) -> usize {
     if width >= 512 {
-        64
+        256
     } else if width >= 128 {
         32
     } else {
         16
+    }
+}
+
+/// Examples per task when a block is shared among threads.
+const BAND: usize = 64;
+
+/// Rows of `[W₁ | b₁]` per task when their gradients are shared among threads.
+const W1_BAND: usize = 16;
+
+/// Examples per pass of the objective (the length of its output buffers): the hidden block of
+/// wide networks, [`PAIR_BLOCK`] otherwise.
+pub(crate) const fn examples_per_pass(width: usize) -> usize {
+    if hidden_block(width) > PAIR_BLOCK {
+        hidden_block(width)
+    } else {
+        PAIR_BLOCK
     }
 }
 
@@ -99,30 +115,41 @@ impl Mlp {
         hidden: &mut [S],
     ) {
         let h = self.width.max(1);
-        for (i, (z_row, y_row)) in pre
-            .chunks_exact_mut(h)
-            .zip(hidden.chunks_exact_mut(h))
-            .enumerate()
-            .take(block.len())
-        {
-            let Some((a, b)) = block.pair(i) else {
-                continue;
-            };
-            let row_a = w1.get(a * h..(a + 1) * h).unwrap_or_default();
-            let row_b = w1
-                .get((self.p + b) * h..(self.p + b + 1) * h)
-                .unwrap_or_default();
-            for ((((z, y), &x), &v), &c) in z_row
-                .iter_mut()
-                .zip(y_row.iter_mut())
-                .zip(row_a)
-                .zip(row_b)
-                .zip(b1)
-            {
-                *z = x + v + c;
-                *y = self.activate(*z);
-            }
-        }
+        S::vectorized(
+            #[inline(always)]
+            || {
+                for (i, (z_row, y_row)) in pre
+                    .chunks_exact_mut(h)
+                    .zip(hidden.chunks_exact_mut(h))
+                    .enumerate()
+                    .take(block.len())
+                {
+                    let Some((a, b)) = block.pair(i) else {
+                        continue;
+                    };
+                    let row_a = w1.get(a * h..(a + 1) * h).unwrap_or_default();
+                    let row_b = w1
+                        .get((self.p + b) * h..(self.p + b + 1) * h)
+                        .unwrap_or_default();
+                    for ((((z, y), &x), &v), &c) in z_row
+                        .iter_mut()
+                        .zip(y_row.iter_mut())
+                        .zip(row_a)
+                        .zip(row_b)
+                        .zip(b1)
+                    {
+                        *z = x + v + c;
+                        *y = self.activate(*z);
+                    }
+                }
+            },
+        );
+    }
+
+    /// Whether a block of `rows` examples is worth sharing among threads: IEEE formats only
+    /// (see [`Mlp::backpropagate`]), and enough multiply-adds per product.
+    fn shared<S: Scalar>(&self, rows: usize) -> bool {
+        S::IEEE && rows.saturating_mul(self.width).saturating_mul(self.p) >= 1 << 20
     }
 
     #[inline]
@@ -211,20 +238,40 @@ impl<S: Scalar> Model<S> for Mlp {
                 }
                 continue;
             }
-            // σ(z)ᵀ (over the pre-activations, no longer needed), one row per hidden unit, so
-            // that the product runs along the examples: f_c(x_i) = Σ_j W₂[c, j]·σ(z_ij), j
-            // ascending, into the transposed outputs.
+            // Bands of examples, each a task: its hidden layer, σ(z)ᵀ (over its
+            // pre-activations, no longer needed), one row per hidden unit, so that the product
+            // runs along the examples: f_c(x_i) = Σ_j W₂[c, j]·σ(z_ij), j ascending, into its
+            // transposed outputs, then its rows of the logits.
             let rows = block.len();
-            let hidden_t = &mut *pre;
-            transpose(hidden, rows, h, hidden_t);
-            let outputs_t = outputs_t.get_mut(..p * rows).unwrap_or_default();
-            outputs_t.fill(S::ZERO);
-            mul_add(
-                MatMut::row_major(outputs_t, p, rows),
-                MatRef::row_major(w2, p, h),
-                MatRef::row_major(hidden_t, h, rows),
+            let parallel = self.shared::<S>(rows);
+            let buffers = [&mut *pre, &mut *hidden, &mut *outputs_t, logits];
+            for_each_band(
+                buffers,
+                [h, h, p, p],
+                rows,
+                BAND,
+                parallel,
+                |first, bufs| {
+                    let [hidden_t, hidden, outputs_t, logits] = bufs;
+                    let n = BAND.min(rows - first);
+                    self.hidden_layer((w1, b1), &block.rows(first, n), hidden_t, hidden);
+                    S::vectorized(
+                        #[inline(always)]
+                        || transpose(hidden, n, h, hidden_t),
+                    );
+                    let outputs_t = outputs_t.get_mut(..p * n).unwrap_or_default();
+                    outputs_t.fill(S::ZERO);
+                    S::mul_add_matrix(
+                        MatMut::row_major(outputs_t, p, n),
+                        MatRef::row_major(w2, p, h),
+                        MatRef::row_major(hidden_t, h, n),
+                    );
+                    S::vectorized(
+                        #[inline(always)]
+                        || transpose(outputs_t, p, n, logits),
+                    );
+                },
             );
-            transpose(outputs_t, p, rows, logits);
         }
     }
 
@@ -238,50 +285,105 @@ impl<S: Scalar> Model<S> for Mlp {
     ) {
         let (h, p) = (self.width, self.p);
         let (w1, b1, w2) = self.split(params);
-        let (g_w1, rest) = grad.split_at_mut((2 * p * h).min(grad.len()));
-        let (g_b1, g_w2) = rest.split_at_mut(h.min(rest.len()));
+        // [W₁ | b₁] as 2p + 1 rows of h: b₁'s gradient is the row every example adds to.
+        let (g_w1_b1, g_w2) = grad.split_at_mut(((2 * p + 1) * h).min(grad.len()));
         let (_, pre, hidden) = self.scratch(scratch);
         // Every sum over examples runs in example order, block after block, so a data set
-        // split into blocks gives the bits of one pass.
+        // split into blocks gives the bits of one pass. Bands of rows are tasks on rayon's
+        // threads for IEEE formats (whose every output is one task's sum); the emulated
+        // formats take one band, so their operations, and the stochastic-rounding draws,
+        // keep one order.
         for (block, s) in data
             .blocks(hidden_block(h))
             .zip(slopes.chunks((hidden_block(h) * p).max(1)))
         {
             let rows = block.len();
-            self.hidden_layer((w1, b1), &block, pre, hidden);
-            let s = MatRef::row_major(s, rows, p);
+            let parallel = self.shared::<S>(rows);
+            let band = if parallel { BAND } else { rows };
+            for_each_band(
+                [&mut *pre, &mut *hidden],
+                [h, h],
+                rows,
+                band,
+                parallel,
+                |first, [pre, hidden]| {
+                    self.hidden_layer(
+                        (w1, b1),
+                        &block.rows(first, band.min(rows - first)),
+                        pre,
+                        hidden,
+                    );
+                },
+            );
             // ∂/∂W₂[c, j] = Σ_i s_ic·σ(z_ij).
             mul_add(
                 MatMut::row_major(g_w2, p, h),
-                s.transposed(),
+                MatRef::row_major(s, rows, p).transposed(),
                 MatRef::row_major(hidden, rows, h),
             );
             // ∂/∂σ(z_ij) = Σ_c s_ic·W₂[c, j] (into `hidden`, no longer needed), then
             // ∂/∂z_ij = σ'(z_ij)·∂/∂σ(z_ij), shared by W₁[a], W₁[p + b] and b₁.
-            let g_hidden = hidden.get_mut(..rows * h).unwrap_or_default();
-            g_hidden.fill(S::ZERO);
-            mul_add(
-                MatMut::row_major(g_hidden, rows, h),
-                s,
-                MatRef::row_major(w2, p, h),
+            for_each_band(
+                [&mut *hidden, &mut *pre],
+                [h, h],
+                rows,
+                band,
+                parallel,
+                |first, [g_hidden, pre]| {
+                    let n = band.min(rows - first);
+                    let g_hidden = g_hidden.get_mut(..n * h).unwrap_or_default();
+                    g_hidden.fill(S::ZERO);
+                    S::mul_add_matrix(
+                        MatMut::row_major(g_hidden, n, h),
+                        MatRef::row_major(s.get(first * p..).unwrap_or_default(), n, p),
+                        MatRef::row_major(w2, p, h),
+                    );
+                    S::vectorized(
+                        #[inline(always)]
+                        || {
+                            for (g, &z) in g_hidden.iter_mut().zip(pre.iter()) {
+                                *g *= self.activation_slope(z);
+                            }
+                        },
+                    );
+                },
             );
-            for (g, &z) in g_hidden.iter_mut().zip(pre.iter()) {
-                *g *= self.activation_slope(z);
-            }
-            for (i, g_z) in g_hidden.chunks_exact(h.max(1)).enumerate() {
-                let Some((a, b)) = block.pair(i) else {
-                    continue;
-                };
-                for row in [a, p + b] {
-                    let g_row = g_w1.get_mut(row * h..(row + 1) * h).unwrap_or_default();
-                    for (g, &gz) in g_row.iter_mut().zip(g_z) {
-                        *g += gz;
-                    }
-                }
-                for (g, &gz) in g_b1.iter_mut().zip(g_z) {
-                    *g += gz;
-                }
-            }
+            // Rows a and p + b of W₁ and b₁'s row gain ∂/∂z_i, example by example; a task
+            // owns a band of those rows.
+            let g_hidden = &*hidden;
+            let input_rows = 2 * p + 1;
+            let row_band = if parallel { W1_BAND } else { input_rows };
+            for_each_band(
+                [&mut *g_w1_b1],
+                [h],
+                input_rows,
+                row_band,
+                parallel,
+                |first, [g_rows]| {
+                    S::vectorized(
+                        #[inline(always)]
+                        || {
+                            for (i, g_z) in g_hidden.chunks_exact(h.max(1)).take(rows).enumerate() {
+                                let Some((a, b)) = block.pair(i) else {
+                                    continue;
+                                };
+                                for row in [a, p + b, 2 * p] {
+                                    let Some(local) = row.checked_sub(first) else {
+                                        continue;
+                                    };
+                                    let Some(g_row) = g_rows.get_mut(local * h..(local + 1) * h)
+                                    else {
+                                        continue;
+                                    };
+                                    for (g, &gz) in g_row.iter_mut().zip(g_z) {
+                                        *g += gz;
+                                    }
+                                }
+                            }
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -292,6 +394,7 @@ mod tests {
     use crate::config::Loss;
     use crate::data::{Features, pack_pair};
     use crate::models::gradient_check::assert_gradient_matches;
+    use crate::numbers::rng::{Rng, Stream};
 
     /// Cross-entropy gradient against central finite differences, for both activations.
     #[test]
@@ -309,6 +412,63 @@ mod tests {
                 *b = 0.1 * (k as f64 + 1.0);
             }
             assert_gradient_matches(&net, &params, &data, Loss::CrossEntropy, 1e-6);
+        }
+    }
+
+    /// A wide network, whose blocks are split into bands among threads, computes every
+    /// output and gradient entry in the order the kernels define (each a sum over its index
+    /// ascending, one fma per term; examples in order), written out here as plain loops.
+    #[test]
+    fn shared_blocks_give_the_bits_of_the_plain_loops() {
+        let (p, h, n) = (11, 512, 300);
+        let mut rng = Rng::new(4, Stream::Train);
+        let mut draw = |m: usize| rng.below(m as u64) as usize;
+        let pairs: std::vec::Vec<u64> = (0..n).map(|_| pack_pair(draw(p), draw(p))).collect();
+        let labels = std::vec![0.0f32; n];
+        let data = Dataset::new(Features::Pairs(&pairs), &labels, p).expect("sizes");
+        let net = Mlp::new(p, h, 1.0, Activation::Relu, false, 5);
+        assert!(
+            net.shared::<f32>(hidden_block(h)),
+            "the first block is shared"
+        );
+        let mut params = std::vec![0.0f32; (3 * p + 1) * h];
+        net.init(&mut params);
+        for (k, b) in params[2 * p * h..(2 * p + 1) * h].iter_mut().enumerate() {
+            *b = (k % 7) as f32 * 0.05 - 0.15;
+        }
+        let slopes: std::vec::Vec<f32> = (0..n * p).map(|_| rng.normal() as f32).collect();
+        let mut scratch = std::vec![0.0f32; <Mlp as Model<f32>>::scratch_len(&net)];
+        let mut logits = std::vec![0.0f32; n * p];
+        net.predict(&params, &data, &mut scratch, &mut logits);
+        let mut grad = std::vec![0.0f32; params.len()];
+        net.backpropagate(&params, &data, &slopes, &mut scratch, &mut grad);
+
+        let (w1, b1, w2) = net.split(&params);
+        let mut want_grad = std::vec![0.0f32; params.len()];
+        let (g_w1_b1, g_w2) = want_grad.split_at_mut((2 * p + 1) * h);
+        for (i, (f, s)) in logits.chunks(p).zip(slopes.chunks(p)).enumerate() {
+            let (a, b) = data.pair(i).expect("pair");
+            let z: std::vec::Vec<f32> = (0..h)
+                .map(|j| w1[a * h + j] + w1[(p + b) * h + j] + b1[j])
+                .collect();
+            let y: std::vec::Vec<f32> = z.iter().map(|&z| if z > 0.0 { z } else { 0.0 }).collect();
+            for c in 0..p {
+                let want = (0..h).fold(0.0, |acc, j| libm::fmaf(w2[c * h + j], y[j], acc));
+                assert_eq!(f[c].to_bits(), want.to_bits(), "logit ({i}, {c})");
+                for j in 0..h {
+                    g_w2[c * h + j] = libm::fmaf(s[c], y[j], g_w2[c * h + j]);
+                }
+            }
+            for j in 0..h {
+                let g = (0..p).fold(0.0, |acc, c| libm::fmaf(s[c], w2[c * h + j], acc));
+                let g = g * if z[j] > 0.0 { 1.0 } else { 0.0 };
+                for row in [a, p + b, 2 * p] {
+                    g_w1_b1[row * h + j] += g;
+                }
+            }
+        }
+        for (k, (got, want)) in grad.iter().zip(&want_grad).enumerate() {
+            assert_eq!(got.to_bits(), want.to_bits(), "gradient entry {k}");
         }
     }
 

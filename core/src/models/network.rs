@@ -4,7 +4,7 @@ use crate::config::{Config, ModelKind};
 use crate::data::Dataset;
 use crate::models::diag_net::DiagNet;
 use crate::models::factorization::MatrixFactorization;
-use crate::models::mlp::Mlp;
+use crate::models::mlp::{self, Mlp};
 use crate::models::model::{Model, ModelSizes, PAIR_BLOCK, Structure};
 use crate::numbers::scalar::Scalar;
 
@@ -32,11 +32,15 @@ impl Network {
 
     /// How many of `rows` examples one pass evaluates at once (the length of the output
     /// buffers, in examples). The models on index pairs add each example's gradient in turn,
-    /// so they stream through blocks of [`PAIR_BLOCK`] and their memory does not grow with the
-    /// data; the diagonal net's sign passes take the whole set at once.
+    /// so they stream through blocks of [`PAIR_BLOCK`] (more for wide MLPs, whose blocks are
+    /// shared among threads) and their memory does not grow with the data; the diagonal net's sign passes take the whole set at once.
     pub(crate) const fn examples_per_block(config: &Config, rows: usize) -> usize {
-        if config.task.has_pair_inputs() && rows > PAIR_BLOCK {
-            PAIR_BLOCK
+        let block = match config.task.model() {
+            ModelKind::Mlp => mlp::examples_per_pass(config.width),
+            _ => PAIR_BLOCK,
+        };
+        if config.task.has_pair_inputs() && rows > block {
+            block
         } else {
             rows
         }

@@ -37,10 +37,15 @@ pub(crate) fn sum<S: Scalar>(x: &[S]) -> S {
     reduce(lanes)
 }
 
-/// Rows of `C` per task when a product is shared among threads: a fixed number, so that the
-/// split (and every sum) is the same on any number of threads.
+/// Rows of `C` per task when a product is shared among threads: one band per thread, in
+/// whole register tiles, so that each task reads `B` once per pass. Every entry is the same
+/// sum whatever the split, so the bits do not depend on the number of threads.
 #[cfg(feature = "parallel")]
-const ROWS_PER_TASK: usize = 4;
+fn rows_per_task(rows: usize) -> usize {
+    const TILE_ROWS: usize = 4;
+    rows.div_ceil(rayon::current_num_threads().max(1))
+        .next_multiple_of(TILE_ROWS)
+}
 
 /// Multiply-adds from which a product is shared among rayon's threads (feature `parallel`).
 #[cfg(feature = "parallel")]
@@ -53,17 +58,18 @@ pub(crate) fn mul_add<S: Scalar>(c: MatMut<'_, S>, a: MatRef<'_, S>, b: MatRef<'
     #[cfg(feature = "parallel")]
     if S::IEEE
         && c.rows.saturating_mul(c.cols).saturating_mul(a.cols) >= PARALLEL_MIN_TERMS
-        && c.rows > ROWS_PER_TASK
+        && c.rows > rows_per_task(c.rows)
     {
         use rayon::prelude::*;
         let (rows, cols, row_stride) = (c.rows, c.cols, c.row_stride);
+        let band = rows_per_task(rows);
         c.data
-            .par_chunks_mut((ROWS_PER_TASK * row_stride).max(1))
-            .take(rows.div_ceil(ROWS_PER_TASK))
+            .par_chunks_mut((band * row_stride).max(1))
+            .take(rows.div_ceil(band))
             .enumerate()
             .for_each(|(task, data)| {
-                let first = task * ROWS_PER_TASK;
-                let rows = ROWS_PER_TASK.min(rows - first);
+                let first = task * band;
+                let rows = band.min(rows - first);
                 let c = MatMut {
                     data,
                     rows,

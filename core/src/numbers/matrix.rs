@@ -113,10 +113,17 @@ impl<'a, S: Copy + Default> MatMut<'a, S> {
 
 /// Writes the transpose of `src` (`rows × cols`, row-major) into `dst` (`cols × rows`), in
 /// 8 × 8 tiles, so that neither side is read or written a whole row apart at every element.
-pub(crate) fn transpose<S: Copy>(src: &[S], rows: usize, cols: usize, dst: &mut [S]) {
+#[inline]
+pub(crate) fn transpose<S: Copy + Default>(src: &[S], rows: usize, cols: usize, dst: &mut [S]) {
     const TILE: usize = 8;
     for i0 in (0..rows).step_by(TILE) {
         for j0 in (0..cols).step_by(TILE) {
+            if i0 + TILE <= rows
+                && j0 + TILE <= cols
+                && transpose_tile(src, rows, cols, dst, i0, j0)
+            {
+                continue;
+            }
             let width = TILE.min(cols - j0);
             for i in i0..(i0 + TILE).min(rows) {
                 let start = i * cols + j0;
@@ -129,6 +136,44 @@ pub(crate) fn transpose<S: Copy>(src: &[S], rows: usize, cols: usize, dst: &mut 
             }
         }
     }
+}
+
+/// One whole 8 × 8 tile from `(i0, j0)` through registers, with the bounds checked once per
+/// row (so the compiler can use shuffles); false if the slices are too short for it.
+#[inline(always)]
+fn transpose_tile<S: Copy + Default>(
+    src: &[S],
+    rows: usize,
+    cols: usize,
+    dst: &mut [S],
+    i0: usize,
+    j0: usize,
+) -> bool {
+    const TILE: usize = 8;
+    let mut tile = [[S::default(); TILE]; TILE];
+    for (r, row) in tile.iter_mut().enumerate() {
+        match src
+            .get((i0 + r) * cols + j0..)
+            .and_then(|s| s.first_chunk::<TILE>())
+        {
+            Some(chunk) => *row = *chunk,
+            None => return false,
+        }
+    }
+    for c in 0..TILE {
+        match dst
+            .get_mut((j0 + c) * rows + i0..)
+            .and_then(|d| d.first_chunk_mut::<TILE>())
+        {
+            Some(out) => {
+                for (x, row) in out.iter_mut().zip(&tile) {
+                    *x = row.get(c).copied().unwrap_or_default();
+                }
+            }
+            None => return false,
+        }
+    }
+    true
 }
 
 /// `C += A·B` with each entry summed over `k` in ascending order, one multiply-add per

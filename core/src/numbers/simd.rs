@@ -279,8 +279,10 @@ element!(
 
 /// Rows of `C` a register tile holds.
 const TILE_ROWS: usize = 4;
-/// Terms `k` per pass over `C`: the tile's slice of `A` is packed on the stack per pass.
-const DEPTH: usize = 256;
+/// Terms `k` per pass over `C`.
+const DEPTH: usize = 128;
+/// Rows of `C` whose slice of `A` is packed at once (on the stack: 16 or 32 KB).
+const GROUP_ROWS: usize = 32;
 
 /// `C += A·B` at the current [`level`], in the order of
 /// [`mul_add_in_order`](crate::numbers::matrix::mul_add_in_order).
@@ -316,9 +318,12 @@ impl<E: Element> WithSimd for Product<'_, '_, E> {
 }
 
 /// The product in register tiles of `TILE_ROWS` rows × four vectors (with 32 vector
-/// registers) or two, then two, one and a last partial vector; `k` runs in
-/// passes of `DEPTH` with `A`'s slice packed so that the inner loop reads it in order.
-/// Every entry sums `k` in ascending order.
+/// registers) or two, then two, one and a last partial vector; `k` runs in passes of `DEPTH`.
+/// Within a pass, rows go in groups of `GROUP_ROWS` whose slice of `A` is packed once (tile
+/// by tile, in the order the inner loop reads it); within a group the column panels are the
+/// outer loop, so a panel of `B` (`DEPTH` terms × one tile's columns, 32 KB in f32 at
+/// AVX-512) stays in L1 while every tile of the group uses it, and `B` is read once per
+/// group rather than once per tile. Every entry sums `k` in ascending order.
 #[inline(always)]
 fn product<S: Simd, E: Element>(
     simd: S,
@@ -326,40 +331,92 @@ fn product<S: Simd, E: Element>(
     a: &MatRef<'_, E>,
     b: &MatRef<'_, E>,
 ) {
-    // A(i + r, k0 + t) at packed[t·TILE_ROWS + r]; zeroed once per product, not per tile
-    // (a tile of fewer rows leaves entries of the one before, which it never reads).
-    let mut packed = [E::default(); DEPTH * TILE_ROWS];
+    let lanes = E::lanes::<S>();
+    let widest = if S::REGISTER_COUNT >= 32 { 4 } else { 2 };
+    const TILE: usize = DEPTH * TILE_ROWS;
+    // Row g + q·TILE_ROWS + r, term k0 + t at packed[q·TILE + t·TILE_ROWS + r]; zeroed once
+    // per product (a tile of fewer rows leaves entries of the one before, which it never
+    // reads).
+    let mut packed = [E::default(); GROUP_ROWS * DEPTH];
     let mut k0 = 0;
     while k0 < a.cols {
         let depth = DEPTH.min(a.cols - k0);
-        let mut i = 0;
-        while i < c.rows {
-            let rows = TILE_ROWS.min(c.rows - i);
-            for (t, terms) in packed.chunks_exact_mut(TILE_ROWS).take(depth).enumerate() {
+        let mut g = 0;
+        while g < c.rows {
+            let group = GROUP_ROWS.min(c.rows - g);
+            for (q, tile) in packed.chunks_exact_mut(TILE).enumerate() {
+                let i = g + q * TILE_ROWS;
+                let rows = TILE_ROWS.min((g + group).saturating_sub(i));
+                pack(tile, a, i, rows, k0, depth);
+            }
+            let mut j = 0;
+            while j < c.cols {
+                let vectors = [widest, 2, 1]
+                    .into_iter()
+                    .find(|&v| j + v * lanes <= c.cols)
+                    .unwrap_or(0);
+                for (q, tile) in packed.chunks_exact(TILE).enumerate() {
+                    let i = g + q * TILE_ROWS;
+                    let rows = TILE_ROWS.min((g + group).saturating_sub(i));
+                    let pass = Pass {
+                        packed: tile.get(..depth * TILE_ROWS).unwrap_or_default(),
+                        b,
+                        k0,
+                        i,
+                    };
+                    if rows == TILE_ROWS {
+                        pass.panel::<S, TILE_ROWS>(simd, c, 0, j, vectors);
+                    } else {
+                        for r in 0..rows {
+                            pass.panel::<S, 1>(simd, c, r, j, vectors);
+                        }
+                    }
+                }
+                j += if vectors == 0 {
+                    c.cols - j
+                } else {
+                    vectors * lanes
+                };
+            }
+            g += group;
+        }
+        k0 += depth;
+    }
+}
+
+/// `A`'s rows `i..i + rows`, terms `k0..k0 + depth`, into `tile` term by term
+/// (`tile[t·TILE_ROWS + r] = A(i + r, k0 + t)`), reading whole rows of a row-major `A` and
+/// whole runs of a column-major one (the transposed slopes) without an index per entry.
+#[inline(always)]
+fn pack<E: Element>(
+    tile: &mut [E],
+    a: &MatRef<'_, E>,
+    i: usize,
+    rows: usize,
+    k0: usize,
+    depth: usize,
+) {
+    let run = |r: usize| a.row(i + r).get(k0..k0 + depth);
+    if a.col_stride == 1
+        && rows == TILE_ROWS
+        && let (Some(r0), Some(r1), Some(r2), Some(r3)) = (run(0), run(1), run(2), run(3))
+    {
+        let terms = tile.chunks_exact_mut(TILE_ROWS);
+        for (((terms, &x0), &x1), (&x2, &x3)) in terms.zip(r0).zip(r1).zip(r2.iter().zip(r3)) {
+            terms.copy_from_slice(&[x0, x1, x2, x3]);
+        }
+        return;
+    }
+    for (t, terms) in tile.chunks_exact_mut(TILE_ROWS).take(depth).enumerate() {
+        let start = i + (k0 + t) * a.col_stride;
+        match a.data.get(start..start + TILE_ROWS) {
+            Some(run) if a.row_stride == 1 && rows == TILE_ROWS => terms.copy_from_slice(run),
+            _ => {
                 for (r, x) in terms.iter_mut().take(rows).enumerate() {
                     *x = a.at(i + r, k0 + t);
                 }
             }
-            let pass = Pass {
-                packed: packed.get(..depth * TILE_ROWS).unwrap_or_default(),
-                b,
-                k0,
-                i,
-            };
-            if rows == TILE_ROWS {
-                if S::REGISTER_COUNT >= 32 {
-                    pass.columns::<S, TILE_ROWS, 4>(simd, c, 0);
-                } else {
-                    pass.columns::<S, TILE_ROWS, 2>(simd, c, 0);
-                }
-            } else {
-                for r in 0..rows {
-                    pass.columns::<S, 1, 2>(simd, c, r);
-                }
-            }
-            i += rows;
         }
-        k0 += depth;
     }
 }
 
@@ -375,32 +432,22 @@ struct Pass<'p, 'b, E> {
 }
 
 impl<E: Element> Pass<'_, '_, E> {
-    /// Row `i + r0` on (`ROWS` rows) across all columns: tiles of `VECTORS` vectors, then
-    /// of two and of one, then the last columns as one partial vector.
+    /// `ROWS` rows from `i + r0`, one panel from column `j`: `vectors` whole vectors, or
+    /// with 0 the last columns as one partial vector.
     #[inline(always)]
-    fn columns<S: Simd, const ROWS: usize, const VECTORS: usize>(
+    fn panel<S: Simd, const ROWS: usize>(
         &self,
         simd: S,
         c: &mut MatMut<'_, E>,
         r0: usize,
+        j: usize,
+        vectors: usize,
     ) {
-        let lanes = E::lanes::<S>();
-        let mut j = 0;
-        while j + VECTORS * lanes <= c.cols {
-            self.tile::<S, ROWS, VECTORS>(simd, c, r0, j);
-            j += VECTORS * lanes;
-        }
-        // Narrow products (the MLP's outputs for a block of 32 examples) still get two.
-        while j + 2 * lanes <= c.cols {
-            self.tile::<S, ROWS, 2>(simd, c, r0, j);
-            j += 2 * lanes;
-        }
-        while j + lanes <= c.cols {
-            self.tile::<S, ROWS, 1>(simd, c, r0, j);
-            j += lanes;
-        }
-        if j < c.cols {
-            self.last::<S, ROWS>(simd, c, r0, j);
+        match vectors {
+            4 => self.tile::<S, ROWS, 4>(simd, c, r0, j),
+            2 => self.tile::<S, ROWS, 2>(simd, c, r0, j),
+            1 => self.tile::<S, ROWS, 1>(simd, c, r0, j),
+            _ => self.last::<S, ROWS>(simd, c, r0, j),
         }
     }
 
@@ -488,7 +535,7 @@ mod tests {
     #[test]
     fn every_level_gives_the_bits_of_the_portable_loops() {
         let mut rng = Rng::new(11, Stream::Train);
-        // k = 300 takes two passes of DEPTH terms.
+        // k = 300 takes three passes of DEPTH terms, m = 70 three groups of GROUP_ROWS.
         for (m, k, n) in [
             (1, 1, 1),
             (3, 5, 7),
@@ -496,10 +543,12 @@ mod tests {
             (9, 17, 97),
             (13, 40, 130),
             (6, 300, 70),
+            (70, 300, 37),
         ] {
             let a: std::vec::Vec<f32> = (0..m * k).map(|_| rng.normal() as f32).collect();
             let b: std::vec::Vec<f32> = (0..k * n).map(|_| rng.normal() as f32).collect();
             let start: std::vec::Vec<f32> = (0..m * n).map(|_| rng.normal() as f32).collect();
+            let a_t: std::vec::Vec<f32> = (0..k * m).map(|x| a[(x % m) * k + x / m]).collect();
             let mut want = start.clone();
             mul_add_in_order(
                 MatMut::row_major(&mut want, m, n),
@@ -526,11 +575,24 @@ mod tests {
                     a: MatRef::row_major(&a64, m, k),
                     b: MatRef::row_major(&b64, k, n),
                 });
+                // A stored transposed (k × m, as the MLP's slopes are read): same bits.
+                let mut got_t = start.clone();
+                level.dispatch(Product {
+                    c: MatMut::row_major(&mut got_t, m, n),
+                    a: MatRef::row_major(&a_t, k, m).transposed(),
+                    b: MatRef::row_major(&b, k, n),
+                });
                 let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<std::vec::Vec<_>>();
                 assert_eq!(
                     bits(&got),
                     bits(&want),
                     "f32 {} at {m}×{k}×{n}",
+                    level.name()
+                );
+                assert_eq!(
+                    bits(&got_t),
+                    bits(&want),
+                    "f32, A transposed, {} at {m}×{k}×{n}",
                     level.name()
                 );
                 let bits64 =
