@@ -9,16 +9,16 @@ use crate::numbers::matrix::{MatMut, MatRef, transpose};
 use crate::numbers::rng::{Rng, Stream};
 use crate::numbers::scalar::Scalar;
 
-/// Examples whose hidden layers are formed at once, by width: wide networks get blocks that
-/// split into [`BAND`]s for the threads and fewer hand-offs between them, narrow ones a small
-/// scratch (`mlp-tiny` on a 64 KiB board). Every sum over examples runs in example order, so
-/// the block changes no bit; it depends on the configuration only, so the stochastic-rounding
-/// draws, which follow the order of the operations, are the same on every target too.
+/// Examples whose hidden layers are formed at once, by width: from width 128 on, blocks of
+/// 256 that split into [`BAND`]s for the threads with few hand-offs between them (p = 97,
+/// width 256: 9.5 ms a step with blocks of 32, 8.0 ms with 256; width 1024: 30 ms with 64,
+/// 22.5 ms with 256 in bands); narrow networks a small scratch (`mlp-tiny` on a 64 KiB
+/// board). Every sum over examples runs in example order, so the block changes no bit; it
+/// depends on the configuration only, so the stochastic-rounding draws, which follow the
+/// order of the operations, are the same on every target too.
 const fn hidden_block(width: usize) -> usize {
-    if width >= 512 {
+    if width >= 128 {
         256
-    } else if width >= 128 {
-        32
     } else {
         16
     }
