@@ -17,11 +17,7 @@ use crate::numbers::scalar::Scalar;
 /// depends on the configuration only, so the stochastic-rounding draws, which follow the
 /// order of the operations, are the same on every target too.
 const fn hidden_block(width: usize) -> usize {
-    if width >= 128 {
-        256
-    } else {
-        16
-    }
+    if width >= 128 { 256 } else { 16 }
 }
 
 /// Examples per task when a block is shared among threads.
