@@ -142,10 +142,12 @@ impl Mlp {
         );
     }
 
-    /// Whether a block of `rows` examples is worth sharing among threads: IEEE formats only
-    /// (see [`Mlp::backpropagate`]), and enough multiply-adds per product.
-    fn shared<S: Scalar>(&self, rows: usize) -> bool {
-        S::IEEE && rows.saturating_mul(self.width).saturating_mul(self.p) >= 1 << 20
+    /// Whether blocks are worth sharing among threads: IEEE formats only (see
+    /// [`Mlp::backpropagate`]), and 2²⁰ multiply-adds or more in a band's product, so that the
+    /// work outweighs waking a worker (about 100 µs on the 2-core VM: p = 23, width 600 took
+    /// 1.01 s for fig2-small's first 300 time units in bands of 0.9·10⁶, 0.64 s on one thread).
+    fn shared<S: Scalar>(&self) -> bool {
+        S::IEEE && BAND.saturating_mul(self.width).saturating_mul(self.p) >= 1 << 20
     }
 
     #[inline]
@@ -239,7 +241,7 @@ impl<S: Scalar> Model<S> for Mlp {
             // runs along the examples: f_c(x_i) = Σ_j W₂[c, j]·σ(z_ij), j ascending, into its
             // transposed outputs, then its rows of the logits.
             let rows = block.len();
-            let parallel = self.shared::<S>(rows);
+            let parallel = self.shared::<S>();
             let buffers = [&mut *pre, &mut *hidden, &mut *outputs_t, logits];
             for_each_band(
                 buffers,
@@ -294,7 +296,7 @@ impl<S: Scalar> Model<S> for Mlp {
             .zip(slopes.chunks((hidden_block(h) * p).max(1)))
         {
             let rows = block.len();
-            let parallel = self.shared::<S>(rows);
+            let parallel = self.shared::<S>();
             let band = if parallel { BAND } else { rows };
             for_each_band(
                 [&mut *pre, &mut *hidden],
@@ -311,12 +313,17 @@ impl<S: Scalar> Model<S> for Mlp {
                     );
                 },
             );
-            // ∂/∂W₂[c, j] = Σ_i s_ic·σ(z_ij).
-            mul_add(
+            // ∂/∂W₂[c, j] = Σ_i s_ic·σ(z_ij), by bands of classes when shared.
+            let (g, s_t, y) = (
                 MatMut::row_major(g_w2, p, h),
                 MatRef::row_major(s, rows, p).transposed(),
                 MatRef::row_major(hidden, rows, h),
             );
+            if parallel {
+                mul_add(g, s_t, y);
+            } else {
+                S::mul_add_matrix(g, s_t, y);
+            }
             // ∂/∂σ(z_ij) = Σ_c s_ic·W₂[c, j] (into `hidden`, no longer needed), then
             // ∂/∂z_ij = σ'(z_ij)·∂/∂σ(z_ij), shared by W₁[a], W₁[p + b] and b₁.
             for_each_band(
@@ -411,22 +418,20 @@ mod tests {
         }
     }
 
-    /// A wide network, whose blocks are split into bands among threads, computes every
+    /// A wide network, whose blocks are split into bands among threads (300 examples: a
+    /// block of 256 and one of 44), computes every
     /// output and gradient entry in the order the kernels define (each a sum over its index
     /// ascending, one fma per term; examples in order), written out here as plain loops.
     #[test]
     fn shared_blocks_give_the_bits_of_the_plain_loops() {
-        let (p, h, n) = (11, 512, 300);
+        let (p, h, n) = (17, 1024, 300);
         let mut rng = Rng::new(4, Stream::Train);
         let mut draw = |m: usize| rng.below(m as u64) as usize;
         let pairs: std::vec::Vec<u64> = (0..n).map(|_| pack_pair(draw(p), draw(p))).collect();
         let labels = std::vec![0.0f32; n];
         let data = Dataset::new(Features::Pairs(&pairs), &labels, p).expect("sizes");
         let net = Mlp::new(p, h, 1.0, Activation::Relu, false, 5);
-        assert!(
-            net.shared::<f32>(hidden_block(h)),
-            "the first block is shared"
-        );
+        assert!(net.shared::<f32>(), "the blocks are shared");
         let mut params = std::vec![0.0f32; (3 * p + 1) * h];
         net.init(&mut params);
         for (k, b) in params[2 * p * h..(2 * p + 1) * h].iter_mut().enumerate() {
