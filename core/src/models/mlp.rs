@@ -222,6 +222,7 @@ impl<S: Scalar> Model<S> for Mlp {
         let blocks = data
             .blocks(hidden_block(h))
             .zip(out.chunks_mut((hidden_block(h) * p).max(1)));
+        let parallel = self.shared::<S>();
         for (block, logits) in blocks {
             self.hidden_layer((w1, b1), &block, pre, hidden);
             if !S::IEEE {
@@ -241,7 +242,6 @@ impl<S: Scalar> Model<S> for Mlp {
             // runs along the examples: f_c(x_i) = Σ_j W₂[c, j]·σ(z_ij), j ascending, into its
             // transposed outputs, then its rows of the logits.
             let rows = block.len();
-            let parallel = self.shared::<S>();
             let buffers = [&mut *pre, &mut *hidden, &mut *outputs_t, logits];
             for_each_band(
                 buffers,
@@ -286,6 +286,7 @@ impl<S: Scalar> Model<S> for Mlp {
         // [W₁ | b₁] as 2p + 1 rows of h: b₁'s gradient is the row every example adds to.
         let (g_w1_b1, g_w2) = grad.split_at_mut(((2 * p + 1) * h).min(grad.len()));
         let (_, pre, hidden) = self.scratch(scratch);
+        let parallel = self.shared::<S>();
         // Every sum over examples runs in example order, block after block, so a data set
         // split into blocks gives the bits of one pass. Bands of rows are tasks on rayon's
         // threads for IEEE formats (whose every output is one task's sum); the emulated
@@ -296,7 +297,6 @@ impl<S: Scalar> Model<S> for Mlp {
             .zip(slopes.chunks((hidden_block(h) * p).max(1)))
         {
             let rows = block.len();
-            let parallel = self.shared::<S>();
             let band = if parallel { BAND } else { rows };
             for_each_band(
                 [&mut *pre, &mut *hidden],
@@ -419,9 +419,9 @@ mod tests {
     }
 
     /// A wide network, whose blocks are split into bands among threads (300 examples: a
-    /// block of 256 and one of 44), computes every
-    /// output and gradient entry in the order the kernels define (each a sum over its index
-    /// ascending, one fma per term; examples in order), written out here as plain loops.
+    /// block of 256 and one of 44), computes every output and gradient entry in the order the
+    /// kernels define (each a sum over its index ascending, one fma per term; examples in
+    /// order), written out here as plain loops.
     #[test]
     fn shared_blocks_give_the_bits_of_the_plain_loops() {
         let (p, h, n) = (17, 1024, 300);

@@ -33,7 +33,8 @@ impl Network {
     /// How many of `rows` examples one pass evaluates at once (the length of the output
     /// buffers, in examples). The models on index pairs add each example's gradient in turn,
     /// so they stream through blocks of [`PAIR_BLOCK`] (more for wide MLPs, whose blocks are
-    /// shared among threads) and their memory does not grow with the data; the diagonal net's sign passes take the whole set at once.
+    /// shared among threads) and their memory does not grow with the data; the diagonal net's
+    /// sign passes take the whole set at once.
     pub(crate) const fn examples_per_block(config: &Config, rows: usize) -> usize {
         let block = match config.task.model() {
             ModelKind::Mlp => mlp::examples_per_pass(config.width),

