@@ -4,6 +4,7 @@
 use crate::config::Loss;
 use crate::data::Dataset;
 use crate::models::model::Model;
+use crate::numbers::bands::for_each_band;
 use crate::numbers::scalar::Scalar;
 
 /// Loss and accuracy at the point where a gradient was taken.
@@ -129,6 +130,9 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
             .predict(params, block, self.scratch, self.outputs);
         let inv_n = S::ONE / S::from_usize(self.train.len());
         let k = self.rows();
+        if S::IEEE && k >= 2 && block.len() * k >= BANDED_LOSS_MIN {
+            return self.slopes_in_bands(block, inv_n, sum);
+        }
         let (loss, slopes, outputs) = (self.loss, &mut *self.slopes, &*self.outputs);
         per_example::<S, _>(
             loss,
@@ -145,6 +149,51 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
                 }
             },
         );
+        sum.loss * inv_n
+    }
+
+    /// [`Objective::slopes`] after the prediction, for large blocks of a multiclass loss in an
+    /// IEEE format: bands of examples evaluated on rayon's threads, each example's value and
+    /// margin parked in its outputs row (no longer needed), then summed in example order, so
+    /// the bits are those of one loop (a wide MLP's softmax would otherwise run on one thread
+    /// while the other falls asleep: 22.4–23.0 → 20.9–22.1 ms a step at p = 97, width 1024).
+    fn slopes_in_bands(&mut self, block: &Dataset<'_>, inv_n: S, sum: &mut Evaluation<S>) -> S {
+        let (k, n, loss, labels) = (self.rows(), block.len(), self.loss, block.labels());
+        let buffers = [&mut *self.slopes, &mut *self.outputs];
+        for_each_band(
+            buffers,
+            [k, k],
+            n,
+            LOSS_BAND,
+            true,
+            |first, [slopes, outputs]| {
+                let labels = labels.get(first..).unwrap_or_default();
+                per_example::<S, _>(
+                    loss,
+                    #[inline(always)]
+                    || {
+                        let rows = slopes.chunks_exact_mut(k).zip(outputs.chunks_exact_mut(k));
+                        for ((slopes, f), &y) in rows.zip(labels) {
+                            let example = loss.evaluate(f, y, inv_n, slopes);
+                            if let [value, correct, ..] = f {
+                                *value = example.value;
+                                *correct = if example.margin > S::ZERO {
+                                    S::ONE
+                                } else {
+                                    S::ZERO
+                                };
+                            }
+                        }
+                    },
+                );
+            },
+        );
+        for f in self.outputs.chunks_exact(k).take(n) {
+            if let [value, correct, ..] = f {
+                sum.loss += *value;
+                sum.correct += usize::from(*correct > S::ZERO);
+            }
+        }
         sum.loss * inv_n
     }
 
@@ -267,6 +316,13 @@ impl<'a, S: Scalar, M: Model<S>> Objective<'a, S, M> {
     }
 }
 
+/// Outputs (examples × classes) in a block from which [`Objective::slopes`] shares the loss
+/// among threads.
+const BANDED_LOSS_MIN: usize = 1 << 14;
+
+/// Examples per task of the shared loss.
+const LOSS_BAND: usize = 64;
+
 /// Runs a loop over examples at the machine's vector level ([`Scalar::vectorized`]) when the
 /// loss has a vector of classes per example (cross-entropy's softmax). A one-output loss is a
 /// scalar chain per example, which the wider code only slows (gd step of the diagonal net at
@@ -309,7 +365,11 @@ mod tests {
             loss: Loss::Squared,
             ..Config::default()
         };
-        for config in [mlp.with_derived_sizes(), completion.with_derived_sizes()] {
+        // p = 31: 576 training pairs, so the whole set as one block (576 · 31 outputs) takes
+        // the loss in bands, which the smaller blocks do not.
+        let wide_mlp = Config { d: 31, ..mlp };
+        let configs = [mlp, wide_mlp, completion].map(|c| c.with_derived_sizes());
+        for config in configs {
             let layout = DataLayout::of(&config).expect("valid");
             let (mut words, mut reals) = (vec![0; layout.words], vec![0.0; layout.reals]);
             let data = generate(&config, &mut words, &mut reals).expect("valid");
