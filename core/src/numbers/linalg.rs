@@ -44,9 +44,8 @@ pub(crate) fn sum<S: Scalar>(x: &[S]) -> S {
 /// the number of threads.
 #[cfg(feature = "parallel")]
 fn rows_per_task(rows: usize) -> usize {
-    const TILE_ROWS: usize = 4;
     rows.div_ceil(rayon::current_num_threads().max(1))
-        .next_multiple_of(TILE_ROWS)
+        .next_multiple_of(crate::numbers::simd::TILE_ROWS)
 }
 
 /// Multiply-adds from which a product is shared among rayon's threads (feature `parallel`).

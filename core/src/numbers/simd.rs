@@ -278,7 +278,7 @@ element!(
 );
 
 /// Rows of `C` a register tile holds.
-const TILE_ROWS: usize = 4;
+pub(crate) const TILE_ROWS: usize = 4;
 /// Terms `k` per pass over `C`.
 const DEPTH: usize = 128;
 /// Rows of `C` whose slice of `A` is packed at once (on the stack: 16 or 32 KB).
