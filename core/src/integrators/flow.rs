@@ -1,26 +1,39 @@
 //! Adaptive integrator of the gradient flow `dθ/dt = −λθ − ∇L(θ)`.
 //!
-//! Lawson's integrating-factor form of the Bogacki–Shampine 3(2) pair: the linear decay
-//! `−λθ` is integrated exactly (every stage carries its factor `e^{−λ(c_i − c_j)h}`), and only
-//! the loss gradient is approximated. Pure decay is reproduced to rounding, the step is chosen
-//! by an embedded error estimate with a PI controller, and with `c = (0, ½, ¾, 1)` every
-//! exponent is a decay, so nothing overflows however long the run.
+//! Lawson's integrating-factor form of the second-order Runge–Kutta–Chebyshev method (RKC:
+//! Sommeijer, Shampine and Verwer, 1998; coefficients in `chebyshev.rs`). The linear decay
+//! `−λθ` is integrated exactly (every stage carries its factor `e^{−λ(c_i − c_j)h}`, all
+//! decays since the `c_j` increase), and only the loss gradient is approximated, so pure decay
+//! is reproduced to rounding however long the run.
+//!
+//! The Jacobian of the gradient term is minus the loss Hessian: symmetric, real eigenvalues.
+//! In a kernel phase its largest eigenvalue ρ (of order α² times a Gram matrix's) makes the
+//! flow stiff: an explicit method with a fixed number of stages must keep `h·ρ` below a
+//! constant, and at that border it lets the fast modes oscillate at the size of its error
+//! tolerance, a tolerance set on θ that the tiny training residual cannot survive. RKC's
+//! stability interval grows as the square of its stage count `s` (`β(s) ≈ 0.65·(s² − 1)`), so
+//! the step is chosen by accuracy alone and `s` by `h·ρ`, with ρ estimated by a power
+//! iteration on gradient differences (`spectral_radius.rs`). Every eigenvalue of the step
+//! then lies strictly inside the damped stability interval.
 
+use crate::integrators::chebyshev::{Stage, stability_bound, stages_for};
+use crate::integrators::spectral_radius::{Probes, SpectralRadius};
 use crate::models::model::Model;
 use crate::numbers::math;
 use crate::numbers::scalar::Scalar;
 use crate::objective::{Evaluation, Objective};
 
-// Bogacki–Shampine: third-order weights B, embedded second-order weights B_HAT.
-const B: [f64; 3] = [2.0 / 9.0, 1.0 / 3.0, 4.0 / 9.0];
-const B_HAT: [f64; 4] = [7.0 / 24.0, 1.0 / 4.0, 1.0 / 3.0, 1.0 / 8.0];
-/// Exponent of the local error (order of the embedded method + 1).
+/// Exponent of the local error (order of the method + 1).
 const ERROR_ORDER: f64 = 3.0;
 const SAFETY: f64 = 0.9;
 const MIN_FACTOR: f64 = 0.2;
 const MAX_FACTOR: f64 = 5.0;
 /// Steps below this fraction of `max(t, 1)` mean the flow cannot be followed.
 const MIN_RELATIVE_STEP: f64 = 1e-12;
+/// Stages of one step at most: beyond it the step is shortened to the stability bound.
+const MAX_STAGES: u32 = 200;
+/// Accepted steps between two estimates of ρ (RKC re-estimates every 25).
+const ESTIMATE_EVERY: u32 = 25;
 
 /// Why the flow integrator gave up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +50,7 @@ pub(crate) struct Accepted<S> {
     pub h: f64,
     /// Loss at the new point (the next step's first stage).
     pub eval: Evaluation<S>,
-    /// Gradient evaluations spent, rejected attempts included.
+    /// Gradient evaluations spent, rejected attempts and estimates of ρ included.
     pub evals: u32,
     /// Parameters the step left unchanged although their derivative was not zero.
     pub swamped: usize,
@@ -46,12 +59,17 @@ pub(crate) struct Accepted<S> {
 /// State and stage buffers of the integrator.
 #[derive(Debug)]
 pub(crate) struct Flow<'a, S> {
-    /// Stage point, and after acceptance the previous parameters (swapped).
-    stage: &'a mut [S],
-    /// Gradients at the four stages; `slopes[0]` is the gradient at the current point.
-    slopes: [&'a mut [S]; 4],
+    /// Stages `Θ_{j−2}`, `Θ_{j−1}` and `Θ_j`, rotated as the stages advance; after an
+    /// accepted step `stages[1]` holds the previous parameters.
+    stages: [&'a mut [S]; 3],
+    /// Gradient at the current point (`slopes[0]`) and at the latest stage (`slopes[1]`).
+    slopes: [&'a mut [S]; 2],
     /// Loss at the current point, valid once `slopes[0]` holds its gradient.
     current: Option<Evaluation<S>>,
+    /// The stiffness estimate and its eigenvector.
+    radius: SpectralRadius<'a, S>,
+    /// Accepted steps since ρ was last estimated (`None` before the first estimate).
+    since_estimate: Option<u32>,
     /// Step the controller proposes next (0 until the first step picks one).
     h: f64,
     /// Previous accepted error, for the PI controller.
@@ -62,11 +80,19 @@ pub(crate) struct Flow<'a, S> {
 
 impl<'a, S: Scalar> Flow<'a, S> {
     /// Buffers all have the parameter count as length (checked by the caller).
-    pub(crate) fn new(stage: &'a mut [S], slopes: [&'a mut [S]; 4], tol: f64, lambda: f64) -> Self {
+    pub(crate) fn new(
+        stages: [&'a mut [S]; 3],
+        slopes: [&'a mut [S]; 2],
+        eigenvector: &'a mut [S],
+        tol: f64,
+        lambda: f64,
+    ) -> Self {
         Self {
-            stage,
+            stages,
             slopes,
             current: None,
+            radius: SpectralRadius::new(eigenvector),
+            since_estimate: None,
             h: 0.0,
             err_prev: 1.0,
             tol,
@@ -86,22 +112,30 @@ impl<'a, S: Scalar> Flow<'a, S> {
         let mut evals = 0;
         if self.current.is_none() {
             evals += 1;
-            let [g1, ..] = &mut self.slopes;
-            self.current = Some(objective.gradient(params, g1));
+            let [g0, _] = &mut self.slopes;
+            self.current = Some(objective.gradient(params, g0));
+        }
+        if self.since_estimate.is_none_or(|n| n >= ESTIMATE_EVERY) {
+            evals += self.estimate_radius(objective, params);
         }
         if self.h <= 0.0 {
             self.h = self.initial_step(params, t_stop - t);
         }
         let h_min = MIN_RELATIVE_STEP * t.max(1.0);
+        let mut rejected = false;
         loop {
+            // The longest step the most stages keep stable.
+            let h_stable = stability_bound(MAX_STAGES) / self.radius.rho();
+            self.h = self.h.min(h_stable);
             let remaining = t_stop - t;
             let truncated = self.h >= remaining;
             let h = if truncated { remaining } else { self.h };
             if h <= h_min && !truncated {
                 return Err(FlowFailure::StepSizeUnderflow);
             }
-            evals += 3;
-            let (err, eval) = self.attempt(objective, params, h);
+            let stages = stages_for(h * self.radius.rho(), MAX_STAGES);
+            evals += stages;
+            let (err, eval) = self.attempt(objective, params, h, stages);
             if err <= 1.0 {
                 let factor = if err > 0.0 {
                     SAFETY
@@ -110,6 +144,7 @@ impl<'a, S: Scalar> Flow<'a, S> {
                 } else {
                     MAX_FACTOR
                 };
+                let factor = if rejected { factor.min(1.0) } else { factor };
                 let proposed = h * factor.clamp(MIN_FACTOR, MAX_FACTOR);
                 self.h = if truncated {
                     proposed.max(self.h)
@@ -117,16 +152,18 @@ impl<'a, S: Scalar> Flow<'a, S> {
                     proposed
                 };
                 self.err_prev = err.max(1e-4);
-                // Accept: the stage buffer holds θ(t + h), slopes[3] its gradient.
-                core::mem::swap(params, &mut self.stage);
-                let [g1, _, _, g4] = &mut self.slopes;
-                core::mem::swap(g1, g4);
+                self.since_estimate = self.since_estimate.map(|n| n + 1);
+                // Accept: stages[0] holds θ(t + h), slopes[1] its gradient.
+                let [previous, ..] = &mut self.stages;
+                core::mem::swap(params, previous);
+                let [g0, g_new] = &mut self.slopes;
+                core::mem::swap(g0, g_new);
                 self.current = Some(eval);
-                // After the swaps the stage holds θ(t) and slopes[3] its gradient.
+                // After the swaps `previous` holds θ(t) and `g_new` its gradient.
                 let swamped = params
                     .iter()
-                    .zip(self.stage.iter())
-                    .zip(g4.iter())
+                    .zip(previous.iter())
+                    .zip(g_new.iter())
                     .filter(|&((&new, &old), &g)| {
                         new == old && (g != S::ZERO || (self.lambda != 0.0 && old != S::ZERO))
                     })
@@ -138,83 +175,152 @@ impl<'a, S: Scalar> Flow<'a, S> {
                     swamped,
                 });
             }
-            // Rejected (or not finite, which compares false): shrink and retry.
+            // Rejected (or not finite, which compares false): shrink, estimate ρ again (an
+            // instability looks like a large error), retry.
             let factor = if err.is_finite() {
                 (SAFETY * math::pow(err, -1.0 / ERROR_ORDER)).max(MIN_FACTOR)
             } else {
                 MIN_FACTOR
             };
             self.h = h * factor;
+            rejected = true;
+            if self.since_estimate != Some(0) {
+                evals += self.estimate_radius(objective, params);
+            }
             if self.h <= h_min || self.h.is_nan() {
                 return Err(FlowFailure::StepSizeUnderflow);
             }
         }
     }
 
-    /// One Lawson–Bogacki–Shampine attempt of length `h` from `params`. Leaves the candidate
-    /// point in `stage` and its gradient in `slopes[3]`; returns the scaled error norm (∞ when
-    /// anything is not finite) and the loss at the candidate.
+    /// Estimates ρ at `params` (whose gradient is `slopes[0]`); returns the evaluations spent.
+    fn estimate_radius<M: Model<S>>(
+        &mut self,
+        objective: &mut Objective<'_, S, M>,
+        params: &[S],
+    ) -> u32 {
+        let [plus, minus, minus_grad] = &mut self.stages;
+        let [g0, plus_grad] = &mut self.slopes;
+        self.since_estimate = Some(0);
+        self.radius.estimate(
+            objective,
+            params,
+            g0,
+            Probes {
+                plus,
+                minus,
+                plus_grad,
+                minus_grad,
+            },
+        )
+    }
+
+    /// One Lawson–RKC attempt of length `h` with `stages` stages from `params`. Leaves the
+    /// candidate point in `stages[0]` and its gradient in `slopes[1]`; returns the scaled error
+    /// norm (∞ when anything is not finite) and the loss at the candidate.
+    ///
+    /// The stages are kept as increments over the decayed start, `Θ_j = e^{−λc_jh}θ + D_j`:
+    /// the weights of the three-term recurrence (μ_j ≈ 2, ν_j ≈ −1) then act on quantities of
+    /// the size of `h·∇L`, not of θ, so its roundings stay at the size of one update's, as in
+    /// gradient descent, instead of ε·‖θ‖ per stage, which the residual of a stiff fit (the
+    /// kernel phase) would show.
     fn attempt<M: Model<S>>(
         &mut self,
         objective: &mut Objective<'_, S, M>,
         params: &[S],
         h: f64,
+        stages: u32,
     ) -> (f64, Evaluation<S>) {
         let decay = |c: f64| S::from_f64(math::exp(-self.lambda * c * h));
-        let (e_quarter, e_half, e_three_quarters, e_full) =
-            (decay(0.25), decay(0.5), decay(0.75), decay(1.0));
-        let hs = S::from_f64(h);
-        let [g1, g2, g3, g4] = &mut self.slopes;
+        let [g0, g] = &mut self.slopes;
 
-        // Θ₂ = e^{−λh/2}(θ − (h/2)·g₁)
-        let half_h = S::from_f64(0.5 * h);
-        for ((s, &p), &a) in self.stage.iter_mut().zip(params).zip(g1.iter()) {
-            *s = e_half * (p - half_h * a);
-        }
-        objective.gradient(self.stage, g2);
-
-        // Θ₃ = e^{−3λh/4}·θ − (3h/4)·e^{−λh/4}·g₂
-        let three_quarter_h = S::from_f64(0.75 * h);
-        for ((s, &p), &b) in self.stage.iter_mut().zip(params).zip(g2.iter()) {
-            *s = e_three_quarters * p - three_quarter_h * e_quarter * b;
-        }
-        objective.gradient(self.stage, g3);
-
-        // θ' = e^{−λh}·θ − h(b₁e^{−λh}g₁ + b₂e^{−λh/2}g₂ + b₃e^{−λh/4}g₃)
-        let [b1, b2, b3] = B.map(S::from_f64);
-        for ((((s, &p), &a), &b), &c) in self
-            .stage
-            .iter_mut()
-            .zip(params)
-            .zip(g1.iter())
-            .zip(g2.iter())
-            .zip(g3.iter())
+        // D₀ = 0, D₁ = −μ̃₁h·e^{−λc₁h}g₀.
+        let first = Stage::first(stages);
+        self.stages[1].fill(S::ZERO);
         {
-            *s = e_full * p - hs * (b1 * e_full * a + b2 * e_half * b + b3 * e_quarter * c);
+            let step = decay(first.c) * S::from_f64(first.mu_tilde * h);
+            for (d, &a) in self.stages[2].iter_mut().zip(g0.iter()) {
+                *d = -(step * a);
+            }
         }
-        let eval = objective.gradient(self.stage, g4);
+        // D_j = μ_j e^{−λ(c_j−c_{j−1})h}D_{j−1} + ν_j e^{−λ(c_j−c_{j−2})h}D_{j−2}
+        //       − h e^{−λ(c_j−c_{j−1})h}μ̃_j g_{j−1} − h e^{−λc_jh}γ̃_j g₀,
+        // g_{j−1} the gradient at Θ_{j−1}, which is written where D_j goes next.
+        let mut stage = first;
+        while let Some(next) = stage.next() {
+            // [D_{j−3}, D_{j−2}, D_{j−1}] → [D_{j−2}, D_{j−1}, free].
+            let [older, old, newest] = &mut self.stages;
+            core::mem::swap(older, old);
+            core::mem::swap(old, newest);
+            let base = decay(stage.c);
+            for ((x, &p), &d) in newest.iter_mut().zip(params).zip(old.iter()) {
+                *x = base * p + d;
+            }
+            objective.gradient(newest, g);
+            let (e_j, e_1, e_2) = (
+                decay(next.c),
+                decay(next.c - stage.c),
+                decay(next.c - stage.c_previous),
+            );
+            let w1 = e_1 * S::from_f64(next.mu);
+            let w2 = e_2 * S::from_f64(next.nu);
+            let f1 = e_1 * S::from_f64(next.mu_tilde * h);
+            let f0 = e_j * S::from_f64(next.gamma_tilde * h);
+            for ((((x, &d1), &d2), &a), &b) in newest
+                .iter_mut()
+                .zip(old.iter())
+                .zip(older.iter())
+                .zip(g0.iter())
+                .zip(g.iter())
+            {
+                *x = w1 * d1 + w2 * d2 - f1 * b - f0 * a;
+            }
+            stage = next;
+        }
+        // The candidate Θ_s = e^{−λh}θ + D_s goes where D_{s−2} was.
+        let [candidate, _, increment] = &mut self.stages;
+        let e_full = decay(1.0);
+        for ((x, &p), &d) in candidate.iter_mut().zip(params).zip(increment.iter()) {
+            *x = e_full * p + d;
+        }
+        let eval = objective.gradient(candidate, g);
 
-        // Error: h Σ (b_i − b̂_i)·(decayed g_i), with b₄ = 0; mixed absolute/relative scale.
-        let [d1, d2, d3, d4] = [B[0] - B_HAT[0], B[1] - B_HAT[1], B[2] - B_HAT[2], -B_HAT[3]];
-        let (ef, eh, eq) = (e_full.to_f64(), e_half.to_f64(), e_quarter.to_f64());
+        // Error of the second-order solution (RKC's estimate, in θ-coordinates):
+        // −(12·D_s + 6h(e^{−λh}g₀ + g_s)) / 15; mixed absolute/relative scale.
+        let e_full = e_full.to_f64();
         let rms = root_mean_square(params);
         let atol = self.tol * rms;
         let mut err: f64 = 0.0;
-        for ((((&p, &s), &a), &b), (&c, &g)) in params
+        let mut loss_error = 0.0;
+        let mut resolution = 0.0;
+        for ((((&p, &s), &d), &a), &b) in params
             .iter()
-            .zip(self.stage.iter())
-            .zip(g1.iter())
-            .zip(g2.iter())
-            .zip(g3.iter().zip(g4.iter()))
+            .zip(candidate.iter())
+            .zip(increment.iter())
+            .zip(g0.iter())
+            .zip(g.iter())
         {
-            let local = h
-                * (d1 * ef * a.to_f64()
-                    + d2 * eh * b.to_f64()
-                    + d3 * eq * c.to_f64()
-                    + d4 * g.to_f64());
+            let local = (12.0 * d.to_f64() + 6.0 * h * (e_full * a.to_f64() + b.to_f64())) / 15.0;
             let scale = atol + self.tol * p.to_f64().abs().max(s.to_f64().abs());
             let ratio = local.abs() / scale;
+            loss_error += local * b.to_f64();
+            resolution += (b.to_f64() * s.to_f64()).abs();
             // NaN anywhere must reject the step: max() would silently drop it.
+            if ratio.is_nan() {
+                err = f64::INFINITY;
+            } else if ratio > err {
+                err = ratio;
+            }
+        }
+        // The records plot the loss on a log scale: its error to first order, ∇L(Θ_s)·error,
+        // is held to the tolerance relative to the loss (a transient such as the first fit of
+        // fig1b-small moves the loss by 10× in a step the error on θ lets pass).
+        // Below the change one ulp in every parameter makes (Σ|∂L/∂θ_i·θ_i|·ε), the format
+        // cannot resolve the loss, and the rounding of the estimate itself would set the step.
+        let loss = eval.loss.to_f64();
+        let floor = S::EPSILON * resolution;
+        if loss > 0.0 {
+            let ratio = loss_error.abs() / (self.tol * loss + floor);
             if ratio.is_nan() {
                 err = f64::INFINITY;
             } else if ratio > err {
@@ -241,7 +347,7 @@ impl<'a, S: Scalar> Flow<'a, S> {
 }
 
 /// `sqrt(mean(x²))` in f64.
-fn root_mean_square<S: Scalar>(x: &[S]) -> f64 {
+pub(crate) fn root_mean_square<S: Scalar>(x: &[S]) -> f64 {
     let sum: f64 = x.iter().map(|v| v.to_f64() * v.to_f64()).sum();
     math::sqrt(sum / x.len().max(1) as f64)
 }

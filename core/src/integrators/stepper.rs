@@ -84,8 +84,8 @@ pub(crate) const fn param_buffers(integrator: Integrator) -> usize {
         Integrator::Gd | Integrator::NormalizedGd => 1,
         // gradient and the compensation (Kahan) or the integrated gradient s (log space)
         Integrator::GdKahan | Integrator::GdLogSpace => 2,
-        // one stage point and four stage slopes
-        Integrator::Flow => 5,
+        // three stages, two slopes and the stiffest direction
+        Integrator::Flow => 6,
     }
 }
 
@@ -135,12 +135,19 @@ impl<'a, S: Scalar> Stepper<'a, S> {
                 (scheme, rest)
             }
             Integrator::Flow => {
-                let (stage, rest) = work.split_at_mut(params);
+                let (y0, rest) = work.split_at_mut(params);
+                let (y1, rest) = rest.split_at_mut(params);
+                let (y2, rest) = rest.split_at_mut(params);
+                let (g0, rest) = rest.split_at_mut(params);
                 let (g1, rest) = rest.split_at_mut(params);
-                let (g2, rest) = rest.split_at_mut(params);
-                let (g3, rest) = rest.split_at_mut(params);
-                let (g4, rest) = rest.split_at_mut(params);
-                let flow = Flow::new(stage, [g1, g2, g3, g4], config.tol, config.lambda);
+                let (eigenvector, rest) = rest.split_at_mut(params);
+                let flow = Flow::new(
+                    [y0, y1, y2],
+                    [g0, g1],
+                    eigenvector,
+                    config.tol,
+                    config.lambda,
+                );
                 (Scheme::Flow(flow), rest)
             }
         };

@@ -59,6 +59,8 @@ pub trait Scalar:
     /// (stochastic rounding draws from the thread's stream, in order) and run the portable
     /// loops.
     const IEEE: bool = false;
+    /// Distance from 1 to the next larger number of the format (its resolution at 1).
+    const EPSILON: f64;
 
     /// Rounds an f64 into this format.
     fn from_f64(x: f64) -> Self;
@@ -126,6 +128,7 @@ impl Scalar for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const NAME: &'static str = "f32";
+    const EPSILON: f64 = f32::EPSILON as f64;
     const IEEE: bool = true;
 
     #[cfg(feature = "std")]
@@ -187,6 +190,7 @@ impl Scalar for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const NAME: &'static str = "f64";
+    const EPSILON: f64 = f64::EPSILON;
     const IEEE: bool = true;
 
     #[cfg(feature = "std")]

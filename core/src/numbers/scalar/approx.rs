@@ -60,6 +60,7 @@ impl Scalar for F32Approx {
     const ZERO: Self = Self(0.0);
     const ONE: Self = Self(1.0);
     const NAME: &'static str = "f32-approx";
+    const EPSILON: f64 = f32::EPSILON as f64;
 
     fn from_f64(x: f64) -> Self {
         Self(x as f32)

@@ -180,6 +180,7 @@ impl<Q: QFormat, R: Rounding> Scalar for Fixed<Q, R> {
         let [nearest, stochastic] = Q::NAMES;
         if R::INDEX == 0 { nearest } else { stochastic }
     };
+    const EPSILON: f64 = 1.0 / (1u64 << Q::FRAC) as f64;
 
     fn from_f64(x: f64) -> Self {
         if x.is_nan() {

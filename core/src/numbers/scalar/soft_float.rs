@@ -176,6 +176,7 @@ impl<F: Format, R: Rounding> Scalar for SoftFloat<F, R> {
         let [nearest, stochastic] = F::NAMES;
         if R::INDEX == 0 { nearest } else { stochastic }
     };
+    const EPSILON: f64 = 1.0 / (1u64 << (F::PRECISION - 1)) as f64;
 
     #[inline]
     fn from_f64(x: f64) -> Self {
