@@ -72,8 +72,11 @@ impl RunFigure<'_> {
         .collect()
     }
 
+    /// The records' span of log10 t, widened to every marker (a fit seen by a step before
+    /// the first record, t_fit = 0.001 on fig1a-small, would otherwise fall off the plot).
     fn x_range(&self) -> (f64, f64) {
-        let xs = self.records.iter().filter_map(|m| m.log10_t);
+        let markers = self.markers().into_iter().map(|(_, x, _)| x);
+        let xs = self.records.iter().filter_map(|m| m.log10_t).chain(markers);
         let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
             (lo.min(x), hi.max(x))
         });

@@ -19,6 +19,7 @@
 use crate::integrators::chebyshev::{Stage, stability_bound, stages_for};
 use crate::integrators::spectral_radius::{Probes, SpectralRadius};
 use crate::models::model::Model;
+use crate::numbers::linalg::root_mean_square;
 use crate::numbers::math;
 use crate::numbers::scalar::Scalar;
 use crate::objective::{Evaluation, Objective};
@@ -344,10 +345,4 @@ impl<'a, S: Scalar> Flow<'a, S> {
         };
         guess.min(limit)
     }
-}
-
-/// `sqrt(mean(x²))` in f64.
-pub(crate) fn root_mean_square<S: Scalar>(x: &[S]) -> f64 {
-    let sum: f64 = x.iter().map(|v| v.to_f64() * v.to_f64()).sum();
-    math::sqrt(sum / x.len().max(1) as f64)
 }

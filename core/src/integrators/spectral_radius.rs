@@ -10,8 +10,8 @@
 //! quotient `pᵀHp / pᵀp`, not `‖Hp‖/‖p‖`: fresh rounding noise is nearly orthogonal to p,
 //! and a direction of negative curvature, which no stage count makes stable, reads as 0.
 
-use crate::integrators::flow::root_mean_square;
 use crate::models::model::Model;
+use crate::numbers::linalg::root_mean_square;
 use crate::numbers::math;
 use crate::numbers::scalar::Scalar;
 use crate::objective::Objective;

@@ -1,6 +1,7 @@
 //! Dense kernels shared by the models: dot products and matrix products in a fixed
 //! summation order.
 
+use crate::numbers::math;
 use crate::numbers::matrix::{MatMut, MatRef};
 use crate::numbers::scalar::Scalar;
 
@@ -19,6 +20,12 @@ pub(crate) fn dot<S: Scalar>(a: &[S], b: &[S]) -> S {
     let mut lanes = [S::ZERO; LANES];
     S::dot_lanes(a, b, &mut lanes);
     reduce(lanes)
+}
+
+/// `sqrt(mean(x²))` in f64 (0 for an empty slice).
+pub(crate) fn root_mean_square<S: Scalar>(x: &[S]) -> f64 {
+    let sum: f64 = x.iter().map(|v| v.to_f64() * v.to_f64()).sum();
+    math::sqrt(sum / x.len().max(1) as f64)
 }
 
 /// `Σ x_j`, element `j` into lane `j mod 8`: a sum the compiler can vectorise, in one order.
