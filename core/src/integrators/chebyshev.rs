@@ -81,7 +81,7 @@ pub(crate) fn stages_for(h_rho: f64, max: u32) -> u32 {
         return 2;
     }
     // β(s) < 0.44·s²: start at or below the answer and step up to the exact bound.
-    let mut s = (libm::sqrt(h_rho / 0.44) as u32).clamp(2, max);
+    let mut s = (libm::sqrt(h_rho / 0.44) as u32).min(max).max(2);
     while s < max && stability_bound(s) < h_rho {
         s += 1;
     }

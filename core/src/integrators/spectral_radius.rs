@@ -86,7 +86,9 @@ impl<'a, S: Scalar> SpectralRadius<'a, S> {
             } else {
                 params
             };
-            self.eigenvector.copy_from_slice(start);
+            for (v, &x) in self.eigenvector.iter_mut().zip(start) {
+                *v = x;
+            }
         }
         let iterations = if self.warm {
             WARM_ITERATIONS
@@ -99,7 +101,8 @@ impl<'a, S: Scalar> SpectralRadius<'a, S> {
         let theta = if theta > 0.0 { theta } else { 1.0 };
         let largest = math::sqrt(S::EPSILON) * theta;
         let smallest = SMALLEST_ULPS * S::EPSILON * theta;
-        let mut size = (self.size * 2.0).clamp(smallest, largest);
+        // max/min, not clamp: clamp panics on NaN bounds, and the step path never panics.
+        let mut size = (self.size * 2.0).min(largest).max(smallest);
         let mut previous = 0.0;
         let mut evals = 0;
         for _ in 0..iterations {
