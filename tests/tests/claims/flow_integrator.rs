@@ -131,8 +131,9 @@ fn case(name: &'static str, t_max: f64, lr: f64, change: impl Fn(&mut Config)) -
 /// Every model family the flow integrator runs, in its kernel phase (where the flow is
 /// stiff) and through its fit: the diagonal nets of sparse classification, misgrokking and
 /// sparse regression, matrix completion (at the default α and at α = 30, the stiffest), the
-/// quadratic MLP of modular addition and the microcontroller MLP.
-fn cases() -> [Case; 8] {
+/// quadratic MLP of modular addition, the microcontroller MLP and the paper's ReLU MLP
+/// (whose preset steps with `gd`; here through its kernel phase with `flow`).
+fn cases() -> [Case; 9] {
     [
         case("fig1a-small", 5.0, 5e-4, |_| {}),
         // d = 30 000 at CI size: d = 3000.
@@ -146,6 +147,9 @@ fn cases() -> [Case; 8] {
         case("fig2-quadratic-small", 5.0, 5e-4, |_| {}),
         case("mlp-tiny", 200.0, 5e-3, |_| {}),
         case("mc-tiny", 50.0, 5e-4, |_| {}),
+        case("fig2-small", 50.0, 5e-3, |c| {
+            c.integrator = Integrator::Flow
+        }),
     ]
 }
 
@@ -248,6 +252,7 @@ follows!(
     flow_follows_gd_fig2_quadratic_small: 5,
     flow_follows_gd_mlp_tiny: 6,
     flow_follows_gd_mc_tiny: 7,
+    flow_follows_gd_fig2_small_relu: 8,
 );
 
 /// Along the gradient flow the regularised objective J = L(θ) + (λ/2)‖θ‖² never increases
