@@ -53,7 +53,7 @@ pub struct Config {
     pub integrator: Integrator,
     /// Step size η of `gd` and `normalized-gd`.
     pub lr: f64,
-    /// Relative local error tolerance of `flow`.
+    /// Relative local error tolerance of `flow`, on every parameter and on the training loss.
     pub tol: f64,
     /// Continuous time at which the run ends.
     pub t_max: f64,

@@ -125,7 +125,7 @@ impl Config {
         field(
             "tol",
             FieldKind::Real,
-            "Relative local error tolerance of the flow integrator.",
+            "Relative local error tolerance of the flow integrator, on every parameter and on the training loss.",
         ),
         field(
             "t_max",
