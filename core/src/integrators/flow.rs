@@ -69,6 +69,8 @@ pub(crate) struct Flow<'a, S> {
     current: Option<Evaluation<S>>,
     /// The stiffness estimate and its eigenvector.
     radius: SpectralRadius<'a, S>,
+    /// `β(MAX_STAGES)`: h·ρ beyond it no stage count is stable (computed once).
+    longest_stable: f64,
     /// Accepted steps since ρ was last estimated (`None` before the first estimate).
     since_estimate: Option<u32>,
     /// Step the controller proposes next (0 until the first step picks one).
@@ -93,6 +95,7 @@ impl<'a, S: Scalar> Flow<'a, S> {
             slopes,
             current: None,
             radius: SpectralRadius::new(eigenvector),
+            longest_stable: stability_bound(MAX_STAGES),
             since_estimate: None,
             h: 0.0,
             err_prev: 1.0,
@@ -126,7 +129,7 @@ impl<'a, S: Scalar> Flow<'a, S> {
         let mut rejected = false;
         loop {
             // The longest step the most stages keep stable.
-            let h_stable = stability_bound(MAX_STAGES) / self.radius.rho();
+            let h_stable = self.longest_stable / self.radius.rho();
             self.h = self.h.min(h_stable);
             let remaining = t_stop - t;
             let truncated = self.h >= remaining;
