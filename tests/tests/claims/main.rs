@@ -19,5 +19,6 @@ mod no_weight_decay;
 mod precision_study;
 mod robustness;
 mod rounding;
+mod soft_float;
 mod sparse_classification;
 mod sparse_regression;

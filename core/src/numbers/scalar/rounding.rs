@@ -16,6 +16,19 @@ pub trait Rounding: Copy + Debug + Default + PartialEq + Send + Sync + 'static {
     /// `floor_is_odd` tells which neighbour is even (for ties).
     fn round_up(fraction: f64, floor_is_odd: bool) -> bool;
 
+    /// Whether the rule draws random numbers. Then it must see the exact result (the draw is
+    /// compared with the distance to the neighbours) and round results one at a time, in
+    /// order (each draw advances the stream). Round-to-nearest needs neither: rounding f32's
+    /// own rounded sum, difference or product to a format of p ≤ 11 bits gives the same
+    /// result as rounding the exact one, since f32's 24 bits are at least 2p + 1 (Figueroa,
+    /// "When is double rounding innocuous?", 1995).
+    const DRAWS: bool;
+
+    /// Rounds the magnitude bits of a finite f32 to a multiple of `2^dropped` (clearing its
+    /// `dropped` lowest bits, 1 ≤ `dropped` ≤ 16), `negative` its sign: the same decision as
+    /// [`round`](Self::round) on the value in units of that grid step, in integers.
+    fn round_bits(magnitude: u32, dropped: u32, negative: bool) -> u32;
+
     /// Rounds `m` (the exact value in units of the grid spacing) to an integer.
     #[inline]
     fn round(m: f64) -> f64 {
@@ -42,6 +55,15 @@ pub struct Stochastic;
 impl Rounding for Nearest {
     const SUFFIX: &'static str = "";
     const INDEX: usize = 0;
+    const DRAWS: bool = false;
+    #[inline]
+    fn round_bits(magnitude: u32, dropped: u32, _negative: bool) -> u32 {
+        // Adding half a step less one, plus the kept part's last bit, carries into the kept
+        // part exactly when the dropped part is above half, or at half with an odd kept part.
+        let half = 1 << (dropped - 1);
+        let odd = (magnitude >> dropped) & 1;
+        (magnitude + (half - 1) + odd) & !((1 << dropped) - 1)
+    }
     #[inline]
     fn round_up(fraction: f64, floor_is_odd: bool) -> bool {
         fraction > 0.5 || (fraction == 0.5 && floor_is_odd)
@@ -55,9 +77,25 @@ impl Rounding for Nearest {
 impl Rounding for Stochastic {
     const SUFFIX: &'static str = "-sr";
     const INDEX: usize = 1;
+    const DRAWS: bool = true;
+    #[inline]
+    fn round_bits(magnitude: u32, dropped: u32, negative: bool) -> u32 {
+        let step = 1 << dropped;
+        let rest = magnitude & (step - 1);
+        if rest == 0 {
+            return magnitude;
+        }
+        // [`round`]'s rule: towards +∞ when the draw u = k·2⁻⁵³ is below the distance from the
+        // neighbour below, which is `rest` steps for a positive value and `step − rest` for a
+        // negative one; both sides exact integers.
+        let above_lower = if negative { step - rest } else { rest };
+        let towards_positive = stream::draw() < u64::from(above_lower) << (53 - dropped);
+        let away_from_zero = towards_positive != negative;
+        magnitude - rest + if away_from_zero { step } else { 0 }
+    }
     #[inline]
     fn round_up(fraction: f64, _floor_is_odd: bool) -> bool {
-        stream::uniform() < fraction
+        to_unit(stream::draw()) < fraction
     }
 }
 
@@ -89,9 +127,10 @@ fn mix(seed: u64, counter: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A draw `k` < 2⁵³ as the uniform number k·2⁻⁵³ in [0, 1).
 #[inline]
-fn to_unit(bits: u64) -> f64 {
-    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+fn to_unit(k: u64) -> f64 {
+    k as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// On the host: one stream per thread, so parallel runs do not disturb each other.
@@ -117,11 +156,13 @@ mod stream {
         STATE.with(|s| s.set(state));
     }
 
-    pub(super) fn uniform() -> f64 {
+    /// The next draw, 53 random bits.
+    #[inline]
+    pub(super) fn draw() -> u64 {
         STATE.with(|s| {
             let (seed, counter) = s.get();
             s.set((seed, counter.wrapping_add(1)));
-            super::to_unit(super::mix(seed, counter))
+            super::mix(seed, counter) >> 11
         })
     }
 }
@@ -151,10 +192,12 @@ mod stream {
         write(&COUNTER, 0);
     }
 
-    pub(super) fn uniform() -> f64 {
+    /// The next draw, 53 random bits.
+    #[inline]
+    pub(super) fn draw() -> u64 {
         let counter = read(&COUNTER);
         write(&COUNTER, counter.wrapping_add(1));
-        super::to_unit(super::mix(read(&SEED), counter))
+        super::mix(read(&SEED), counter) >> 11
     }
 }
 

@@ -1,17 +1,23 @@
 //! IEEE-style binary formats narrower than f32 (bfloat16, binary16), emulated by rounding
 //! every result.
 //!
-//! A value is stored as the f32 it equals (both formats are subsets of f32). Each operation
-//! is computed in f64 and rounded once to the format: for +, −, ×, ÷ and √ this is the
-//! correctly rounded result, because f64 carries more than 2p + 2 bits (no harmful double
-//! rounding); transcendental functions are rounded from libm's f64 value.
+//! A value is stored as the f32 it equals (both formats are subsets of f32). +, − and × are
+//! computed in f32 and rounded on the bits: a product of two such values is exact in f32, and
+//! f32's rounding of a sum does not change the format's round-to-nearest result (24 ≥ 2p + 1
+//! bits, Figueroa 1995); stochastic rounding takes the f32 sum only when it is exact (its draw
+//! is compared with the distance to the neighbours). The rest — results among the format's
+//! subnormals, ∞, NaN, inexact sums under stochastic rounding, ÷, √ and the transcendental
+//! functions — is computed in f64 and rounded by [`quantize`], which the fast path reproduces
+//! bit for bit (an exhaustive test in `tests/tests/claims/soft_float.rs`). f64 carries more
+//! than 2p + 2 bits, so there too +, −, ×, ÷ and √ are correctly rounded; transcendental
+//! functions are rounded from libm's f64 value.
 
 use core::marker::PhantomData;
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use super::rounding::{Nearest, Rounding, Stochastic};
 use crate::numbers::math;
-use crate::numbers::mul_add::MulAdd;
+use crate::numbers::mul_add::{LANES, MulAdd};
 use crate::numbers::scalar::Scalar;
 
 /// Parameters of a binary floating-point format.
@@ -26,6 +32,66 @@ pub trait Format:
     const MIN_EXP: i32;
     /// Largest finite value.
     const MAX: f64;
+
+    /// Bits of f32's significand below the format's (bf16: 16, f16: 13).
+    const DROPPED_BITS: u32 = (24 - Self::PRECISION) as u32;
+    /// Magnitude bits of the smallest normal number as an f32.
+    const MIN_NORMAL_BITS: u32 = ((Self::MIN_EXP + 127) as u32) << 23;
+    /// Magnitude bits of the largest finite value as an f32.
+    const MAX_BITS: u32 = (Self::MAX as f32).to_bits();
+    /// The f32 power of two whose ulp is the spacing of the format's subnormals,
+    /// 2^(MIN_EXP − (PRECISION − 1)).
+    const SUBNORMAL_STEP_ULP_OF: f32 =
+        f32::from_bits(((Self::MIN_EXP - Self::PRECISION + 24 + 127) as u32) << 23);
+}
+
+/// An f32's sign bit.
+const SIGN: u32 = 1 << 31;
+/// Magnitude bits of f32's ∞ (and the least of its NaNs).
+const INFINITY_BITS: u32 = 0x7f80_0000;
+/// Magnitude bits of f32's smallest normal number.
+const F32_MIN_NORMAL_BITS: u32 = 1 << 23;
+
+/// Whether `result` lies where the format's rounding can work on f32's bits: zero, and every
+/// finite normal f32 for round-to-nearest; zero, the format's normal numbers and beyond (but
+/// finite) for stochastic rounding.
+#[inline(always)]
+fn in_fast_range<F: Format, R: Rounding>(result: f32) -> bool {
+    let start = if R::DRAWS {
+        F::MIN_NORMAL_BITS
+    } else {
+        F32_MIN_NORMAL_BITS
+    };
+    let magnitude = result.to_bits() & !SIGN;
+    (magnitude == 0) | (magnitude.wrapping_sub(start) < INFINITY_BITS - start)
+}
+
+/// `result` (in the fast range) rounded to the format by `R`, ∞ beyond its largest value.
+#[inline(always)]
+fn round_on_bits<F: Format, R: Rounding>(result: f32) -> f32 {
+    let bits = result.to_bits();
+    let magnitude = bits & !SIGN;
+    let rounded = R::round_bits(magnitude, F::DROPPED_BITS, bits & SIGN != 0);
+    let rounded = if rounded > F::MAX_BITS {
+        INFINITY_BITS
+    } else if !R::DRAWS && magnitude < F::MIN_NORMAL_BITS {
+        // Among the format's subnormals the grid is fixed: f32's addition rounds to it (to
+        // nearest, ties to even) beside a number whose ulp is the grid step.
+        let magic = F::SUBNORMAL_STEP_ULP_OF;
+        ((f32::from_bits(magnitude) + magic) - magic).to_bits()
+    } else {
+        rounded
+    };
+    f32::from_bits(rounded | (bits & SIGN))
+}
+
+/// Whether `sum`, the f32 sum of `a` and `b`, is exact: the error term of Knuth's TwoSum is
+/// zero (it is NaN when the sum overflowed).
+#[inline]
+fn sum_is_exact(a: f32, b: f32, sum: f32) -> bool {
+    let b_part = sum - a;
+    let a_part = sum - b_part;
+    (a - a_part) + (b - b_part) == 0.0
 }
 
 /// bfloat16: f32's exponent range with an 8-bit significand.
@@ -122,21 +188,74 @@ impl<F: Format, R: Rounding> SoftFloat<F, R> {
         Self(quantize::<F, R>(x) as f32, PhantomData)
     }
 
+    /// Rounds `result`, an f32 result of an operation on values of the format, whose rounding
+    /// to the format (by `R`) is the rounding of the exact result: on its bits where it and
+    /// the rounded value are normal numbers of the format, else from `exact()`, the result in
+    /// f64, by [`quantize`].
+    #[inline(always)]
+    fn round(result: f32, exact: impl FnOnce() -> f64) -> Self {
+        if !in_fast_range::<F, R>(result) {
+            return Self::rounded_from_f64(exact());
+        }
+        Self(round_on_bits::<F, R>(result), PhantomData)
+    }
+
+    /// [`quantize`] out of line, so that the operators inline without it.
+    #[cold]
+    #[inline(never)]
+    fn rounded_from_f64(x: f64) -> Self {
+        Self::new(x)
+    }
+
     /// The stored value.
     pub fn get(self) -> f32 {
         self.0
     }
 }
 
-macro_rules! binary_op {
-    ($trait:ident, $method:ident, $assign:ident, $assign_method:ident, $op:tt) => {
-        impl<F: Format, R: Rounding> $trait for SoftFloat<F, R> {
-            type Output = Self;
-            #[inline]
-            fn $method(self, rhs: Self) -> Self {
-                Self::new(f64::from(self.0) $op f64::from(rhs.0))
-            }
+impl<F: Format, R: Rounding> Add for SoftFloat<F, R> {
+    type Output = Self;
+    #[inline]
+    fn add(self, rhs: Self) -> Self {
+        let (a, b) = (self.0, rhs.0);
+        let exact = || f64::from(a) + f64::from(b);
+        let sum = a + b;
+        if R::DRAWS && !sum_is_exact(a, b, sum) {
+            return Self::rounded_from_f64(exact());
         }
+        Self::round(sum, exact)
+    }
+}
+
+/// `a − b` is `a + (−b)`, in IEEE arithmetic and here: one code path for both.
+impl<F: Format, R: Rounding> Sub for SoftFloat<F, R> {
+    type Output = Self;
+    #[inline]
+    fn sub(self, rhs: Self) -> Self {
+        self + -rhs
+    }
+}
+
+impl<F: Format, R: Rounding> Mul for SoftFloat<F, R> {
+    type Output = Self;
+    #[inline]
+    fn mul(self, rhs: Self) -> Self {
+        let (a, b) = (self.0, rhs.0);
+        let exact = || f64::from(a) * f64::from(b);
+        // At most 2p ≤ 22 significant bits: exact in f32 unless it over- or underflows. `round`
+        // sends both to f64, but for an underflow to zero, which round-to-nearest rounds to
+        // zero like f32 (it is below a quarter of the format's smallest subnormal) and
+        // stochastic rounding must draw for.
+        let product = a * b;
+        if R::DRAWS && product == 0.0 && a != 0.0 && b != 0.0 {
+            return Self::rounded_from_f64(exact());
+        }
+        Self::round(product, exact)
+    }
+}
+
+macro_rules! assign_op {
+    ($assign:ident, $assign_method:ident, $op:tt) => {
         impl<F: Format, R: Rounding> $assign for SoftFloat<F, R> {
             #[inline]
             fn $assign_method(&mut self, rhs: Self) {
@@ -146,9 +265,9 @@ macro_rules! binary_op {
     };
 }
 
-binary_op!(Add, add, AddAssign, add_assign, +);
-binary_op!(Sub, sub, SubAssign, sub_assign, -);
-binary_op!(Mul, mul, MulAssign, mul_assign, *);
+assign_op!(AddAssign, add_assign, +);
+assign_op!(SubAssign, sub_assign, -);
+assign_op!(MulAssign, mul_assign, *);
 
 impl<F: Format, R: Rounding> Div for SoftFloat<F, R> {
     type Output = Self;
@@ -166,8 +285,92 @@ impl<F: Format, R: Rounding> Neg for SoftFloat<F, R> {
     }
 }
 
-/// A rounded multiply, then a rounded add: the format's own order.
-impl<F: Format, R: Rounding> MulAdd for SoftFloat<F, R> {}
+/// Terms rounded side by side in the row kernels: a dot product's lanes.
+const WIDTH: usize = LANES;
+
+/// `x·y + z` on `WIDTH` terms, each a rounded multiply then a rounded add, with round-to-nearest
+/// (no draws, so the terms are independent): `None` if any result leaves the fast range, for
+/// the caller to compute those terms one by one. Branch-free, so that the compiler computes
+/// the terms in vectors.
+#[inline(always)]
+fn nearest_mul_add_side_by_side<F: Format, R: Rounding>(
+    x: [f32; WIDTH],
+    y: [f32; WIDTH],
+    z: [f32; WIDTH],
+) -> Option<[f32; WIDTH]> {
+    let mut out = [0.0f32; WIDTH];
+    let mut inside = true;
+    for (((out, &x), &y), &z) in out.iter_mut().zip(&x).zip(&y).zip(&z) {
+        let product = x * y;
+        inside &= in_fast_range::<F, R>(product);
+        let sum = round_on_bits::<F, R>(product) + z;
+        inside &= in_fast_range::<F, R>(sum);
+        *out = round_on_bits::<F, R>(sum);
+    }
+    inside.then_some(out)
+}
+
+/// A rounded multiply, then a rounded add: the format's own order. With round-to-nearest the
+/// row kernels round eight terms side by side.
+impl<F: Format, R: Rounding> MulAdd for SoftFloat<F, R> {
+    #[inline]
+    fn scaled_add(a: Self, x: &[Self], acc: &mut [Self]) {
+        let mut done = 0;
+        if !R::DRAWS {
+            for (x, acc) in x.chunks_exact(WIDTH).zip(acc.chunks_exact_mut(WIDTH)) {
+                side_by_side::<F, R>([a; WIDTH], x, acc);
+                done += WIDTH;
+            }
+        }
+        let rest = acc.iter_mut().zip(x).skip(done);
+        for (acc, &x) in rest {
+            *acc = a.mul_add(x, *acc);
+        }
+    }
+
+    #[inline]
+    fn dot_lanes(x: &[Self], y: &[Self], lanes: &mut [Self; LANES]) {
+        let mut done = 0;
+        if !R::DRAWS {
+            for (x, y) in x.chunks_exact(LANES).zip(y.chunks_exact(LANES)) {
+                if let Ok(x) = <[Self; LANES]>::try_from(x) {
+                    side_by_side::<F, R>(x, y, lanes);
+                }
+                done += LANES;
+            }
+        }
+        let rest = x.iter().zip(y).enumerate().skip(done);
+        for (k, (&x, &y)) in rest {
+            if let Some(lane) = lanes.get_mut(k % LANES) {
+                *lane = x.mul_add(y, *lane);
+            }
+        }
+    }
+}
+
+/// `acc[k] = x[k]·y[k] + acc[k]` on `WIDTH` terms with round-to-nearest, side by side, or one by
+/// one where a term leaves the fast range.
+#[inline(always)]
+fn side_by_side<F: Format, R: Rounding>(
+    x: [SoftFloat<F, R>; WIDTH],
+    y: &[SoftFloat<F, R>],
+    acc: &mut [SoftFloat<F, R>],
+) {
+    let (Ok(y), Ok(acc)) = (
+        <&[SoftFloat<F, R>; WIDTH]>::try_from(y),
+        <&mut [SoftFloat<F, R>; WIDTH]>::try_from(acc),
+    ) else {
+        return;
+    };
+    match nearest_mul_add_side_by_side::<F, R>(x.map(|v| v.0), y.map(|v| v.0), acc.map(|v| v.0)) {
+        Some(out) => *acc = out.map(|v| SoftFloat(v, PhantomData)),
+        None => {
+            for ((acc, x), &y) in acc.iter_mut().zip(x).zip(y) {
+                *acc = x.mul_add(y, *acc);
+            }
+        }
+    }
+}
 
 impl<F: Format, R: Rounding> Scalar for SoftFloat<F, R> {
     const ZERO: Self = Self(0.0, PhantomData);
@@ -184,7 +387,7 @@ impl<F: Format, R: Rounding> Scalar for SoftFloat<F, R> {
     }
     #[inline]
     fn from_f32(x: f32) -> Self {
-        Self::new(f64::from(x))
+        Self::round(x, || f64::from(x))
     }
     #[inline]
     fn to_f64(self) -> f64 {
