@@ -17,8 +17,8 @@ use core::hash::Hasher;
 use core::ops::ControlFlow;
 
 use grokflow_core::{
-    Config, ConfigError, Layout, Metrics, Precision, References, Scalar, Simulation, StaticStorage,
-    Status, Task, Transitions, generate,
+    Config, ConfigError, Integrator, Layout, Metrics, Precision, References, Scalar, Simulation,
+    StaticStorage, Status, Task, Transitions, generate,
 };
 
 /// An emulated board: its Rust target, its QEMU machine, its memory, and the largest problem
@@ -109,8 +109,8 @@ pub const AN386: Board = Board {
     on_request: false,
 };
 
-/// The LM3S6965 again, computing in bf16 with stochastic rounding (emulated in software on
-/// the f64 soft-float routines) at the micro:bit's size: the rounding stream, a counter mixed
+/// The LM3S6965 again, computing in bf16 with stochastic rounding (emulated in software: f32
+/// soft-float routines and the rounding on the bits) at the micro:bit's size: the rounding stream, a counter mixed
 /// with the run's seed, must draw the same bits on the board as on the host. To t = 400,
 /// past the transition (t ≈ 250): the flow's error estimate sees bf16's rounding of the
 /// gradients, so its steps are 13× shorter than in f32 and the whole run took 4.5 minutes.
@@ -150,6 +150,84 @@ pub const AN386_MLP: Board = Board {
     ..AN386
 };
 
+/// `mlp-tiny` with the paper's update (`gd`, η = 0.5) to t = 100 (200 steps), the first part of
+/// the precision study's runs: enough to show the board's bits equal the host's, whose
+/// full-length study then speaks for the board. In bf16 the decay is lost from the first
+/// step on (ηλ = 10⁻³ is below bf16's threshold 2⁻⁹: `1 − ηλ` rounds to 1, and the swamping
+/// detector counts 65% of the parameters unchanged in step 1).
+const MLP_TINY_GD_PREFIX: Config = Config {
+    integrator: Integrator::Gd,
+    t_max: 100.0,
+    ..grokflow_core::MLP_TINY.config
+};
+
+/// The AN386 training the tiny MLP in bf16 with round-to-nearest and no remedy: the run that
+/// never groks on the host. bf16 is f32 arithmetic on the FPU with the rounding done on the
+/// bits.
+pub const AN386_MLP_BF16: Board = Board {
+    description: "MPS2-AN386, Cortex-M4F, bf16",
+    feature: "an386-mlp-bf16",
+    precision: Precision::Bf16,
+    config: MLP_TINY_GD_PREFIX,
+    ..AN386
+};
+
+/// The same in bf16 with the remedy the study shows holds for the MLP and that costs the
+/// board least: Kahan-compensated updates (`gd-kahan`; stochastic rounding draws a 64-bit
+/// hash per rounding, [`AN386_MLP_BF16_SR`]).
+pub const AN386_MLP_BF16_KAHAN: Board = Board {
+    description: "MPS2-AN386, Cortex-M4F, bf16 with Kahan updates",
+    feature: "an386-mlp-bf16-kahan",
+    config: Config {
+        integrator: Integrator::GdKahan,
+        ..MLP_TINY_GD_PREFIX
+    },
+    ..AN386_MLP_BF16
+};
+
+/// [`AN386_MLP_BF16`] to the preset's end, t = 6000 (12 000 steps; on request).
+pub const AN386_MLP_BF16_FULL: Board = Board {
+    feature: "an386-mlp-bf16-full",
+    config: Config {
+        t_max: grokflow_core::MLP_TINY.config.t_max,
+        ..MLP_TINY_GD_PREFIX
+    },
+    on_request: true,
+    ..AN386_MLP_BF16
+};
+
+/// [`AN386_MLP_BF16_KAHAN`] to the preset's end, t = 6000, its transition included (on
+/// request).
+pub const AN386_MLP_BF16_KAHAN_FULL: Board = Board {
+    feature: "an386-mlp-bf16-kahan-full",
+    config: Config {
+        t_max: grokflow_core::MLP_TINY.config.t_max,
+        ..AN386_MLP_BF16_KAHAN.config
+    },
+    on_request: true,
+    ..AN386_MLP_BF16_KAHAN
+};
+
+/// The other remedy, stochastic rounding, for its cost on the board (on request).
+pub const AN386_MLP_BF16_SR: Board = Board {
+    description: "MPS2-AN386, Cortex-M4F, bf16 stochastic rounding",
+    feature: "an386-mlp-bf16-sr",
+    precision: Precision::Bf16Sr,
+    on_request: true,
+    ..AN386_MLP_BF16
+};
+
+/// [`AN386_MLP_BF16`] on the Cortex-M3, whose f32 is software too (on request: the cost of
+/// bf16 without an FPU).
+pub const LM3S6965_MLP_BF16: Board = Board {
+    description: "LM3S6965, Cortex-M3, bf16",
+    feature: "lm3s6965-mlp-bf16",
+    precision: Precision::Bf16,
+    config: MLP_TINY_GD_PREFIX,
+    on_request: true,
+    ..LM3S6965
+};
+
 /// The LM3S6965 completing the 20 × 20 matrix of `mc-tiny`.
 pub const LM3S6965_MC: Board = Board {
     description: "LM3S6965, Cortex-M3, soft float",
@@ -171,15 +249,21 @@ pub const RISCV32_VIRT: Board = Board {
 };
 
 /// Every firmware build, smallest board first.
-pub const BOARDS: [Board; 8] = [
+pub const BOARDS: [Board; 14] = [
     MICROBIT,
     LM3S6965,
     LM3S6965_BF16_SR,
     LM3S6965_MLP,
+    LM3S6965_MLP_BF16,
     LM3S6965_MC,
     RISCV32_VIRT,
     AN386,
     AN386_MLP,
+    AN386_MLP_BF16,
+    AN386_MLP_BF16_KAHAN,
+    AN386_MLP_BF16_SR,
+    AN386_MLP_BF16_FULL,
+    AN386_MLP_BF16_KAHAN_FULL,
 ];
 
 impl Board {

@@ -305,13 +305,16 @@ pub const FIG2_QUADRATIC: Preset = Preset {
 /// pairs width 16 grokked at α = 5, λ = 2·10⁻³ (t_fit 237, t_grok 3780) and width 24 at
 /// t_fit 151, t_grok 2593; the ReLU net (width 24, α = 5 and 10, λ = 4·10⁻³) did not
 /// grok by t = 2500 and needed 1.7·10⁵ flow evaluations (its kinks make the flow stiff).
-/// Width 24 grokked for seeds 3, 4, 5 and 7 of 1–5 and 7 by t = 8000 (1 and 2 levelled at
-/// 0.86): at 29 test pairs the outcome depends on the draw.
+/// At 29 test pairs the outcome depends on the draw: seeds 3, 4, 5, 7, 8 and 10 of 1–10 pass
+/// 95% by t = 6000, seeds 1, 2, 6 and 9 level at 0.86–0.93 (f32 and f64 alike; to t = 30 000
+/// they stay between 0.86 and 0.97), all fit by t = 180 (the claim test
+/// `tiny_groks_on_most_seeds`).
 pub const MLP_TINY: Preset = Preset {
     name: "mlp-tiny",
     description: "Modular addition for a microcontroller (p = 17, width 24, quadratic \
                   activation, 90% of pairs, α = 5, λ = 2·10⁻³): train accuracy 100% at \
-                  t ≈ 150, test accuracy past 95% near t ≈ 2600; 44 KB of buffers.",
+                  t ≈ 150, test accuracy past 95% near t ≈ 2600 (6 of seeds 1–10 pass 95% by \
+                  t = 6000, the others level at 86–93%); 44 KB of buffers.",
     look_for: FIG2_QUADRATIC_SMALL.look_for,
     config: Config {
         d: 17,

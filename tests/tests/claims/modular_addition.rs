@@ -37,6 +37,41 @@ fn tiny_groks<S: Scalar>() {
     groks_after_fitting(&summary::<S>(&MLP_TINY.config), 10.0);
 }
 
+/// `mlp-tiny` with seeds 1–10 (the preset's is 7): every seed fits by t = 200 while its test
+/// accuracy is at most 0.2 (memorised; chance is 1/17), and ends generalising (final test
+/// accuracy ≥ 0.85, at least 25 of the 29 test pairs); at least half pass 95% by t = 6000.
+/// Measured, f32 and f64 alike: fits at t = 126–178 with test accuracy 0–0.14; seeds 3, 4, 5,
+/// 7, 8 and 10 pass 95% (t_grok 2200–5340), seeds 1, 2, 6 and 9 level at 0.86–0.93 (one pair
+/// is 3.4 points).
+fn tiny_groks_on_most_seeds<S: Scalar>() {
+    let mut grokked = Vec::new();
+    for seed in 1..=10 {
+        let (run, records) = grokflow_tests::run::<S>(
+            &Config {
+                seed,
+                ..MLP_TINY.config
+            },
+            false,
+        );
+        let t_fit = run.transitions.t_fit().expect("fits");
+        assert!(t_fit <= 200.0, "seed {seed}: t_fit {t_fit}");
+        let at_fit = records
+            .iter()
+            .find(|m| m.t >= t_fit)
+            .and_then(|m| m.test_acc);
+        assert!(
+            at_fit.expect("accuracy") <= 0.2,
+            "seed {seed}: {at_fit:?} at t_fit"
+        );
+        let last = run.last.and_then(|m| m.test_acc).expect("accuracy");
+        assert!(last >= 0.85, "seed {seed}: final test accuracy {last}");
+        if run.transitions.t_grok().is_some() {
+            grokked.push(seed);
+        }
+    }
+    assert!(grokked.len() >= 5, "grokked: seeds {grokked:?}");
+}
+
 /// The paper's "λ too large makes training collapse", on the ReLU network: at λ = 10⁻² the
 /// training set is never fitted.
 fn relu_too_much_decay_collapses<S: Scalar>() {
@@ -122,6 +157,7 @@ fn too_much_decay_collapses<S: Scalar>() {
 grokflow_tests::in_f32_and_f64!(
     grokking,
     tiny_groks,
+    tiny_groks_on_most_seeds,
     relu_groks_and_orders,
     relu_too_much_decay_collapses,
     too_much_decay_collapses
