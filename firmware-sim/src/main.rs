@@ -45,7 +45,7 @@ enum Command {
         timeout: u64,
     },
     /// Run a preset in every number format × rounding × update scheme and judge each
-    /// against the f64 run of the paper's update.
+    /// against the f64 run of the same scheme.
     Precision {
         /// The experiment (default: precision-small, sized so each row takes seconds).
         #[arg(long, default_value = "precision-small")]
@@ -59,6 +59,10 @@ enum Command {
         /// Threads (default: every core).
         #[arg(long)]
         threads: Option<usize>,
+        /// Gradient evaluations a row may take before it stops and says how far it got
+        /// (default: twice the paper's update's steps to t_max).
+        #[arg(long)]
+        budget: Option<u64>,
     },
 }
 
@@ -79,7 +83,8 @@ fn main() -> ExitCode {
             csv,
             markdown,
             threads,
-        } => precision_table::run(&preset, csv, markdown, threads),
+            budget,
+        } => precision_table::run(&preset, csv, markdown, threads, budget),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

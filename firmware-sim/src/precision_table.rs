@@ -31,8 +31,19 @@ fn time(t: Option<f64>) -> String {
     t.map_or_else(|| "—".to_owned(), |t| format!("{t:.4}"))
 }
 
-fn cells(row: &Row, reference: &Row) -> [String; 10] {
-    let (holds, why) = study::judge(&reference.summary, &row.summary);
+/// `row`'s line; `reference` is the f64 run of its scheme (None: the row is that run).
+fn cells(row: &Row, reference: Option<&Row>) -> [String; 10] {
+    let (verdict, why) = match reference {
+        Some(reference) => {
+            let (holds, why) = study::judge(&reference.summary, &row.summary);
+            (if holds { "holds" } else { "breaks" }, why)
+        }
+        None => (
+            "reference",
+            study::over_budget(&row.summary)
+                .unwrap_or_else(|| "the f64 run of this scheme".to_owned()),
+        ),
+    };
     let last = row.summary.last;
     let final_test = if row.summary.config.is_classification() {
         last.and_then(|m| m.test_acc)
@@ -54,26 +65,33 @@ fn cells(row: &Row, reference: &Row) -> [String; 10] {
             "no"
         }
         .to_owned(),
-        if holds { "holds" } else { "breaks" }.to_owned(),
+        verdict.to_owned(),
         why,
     ]
 }
 
-/// Runs the study on `preset_name` and writes the table.
+/// Runs the study on `preset_name`, each row for at most `budget` gradient evaluations
+/// (default: [`study::default_budget`]), and writes the table.
 pub fn run(
     preset_name: &str,
     csv: Option<PathBuf>,
     markdown: Option<PathBuf>,
     threads: Option<usize>,
+    budget: Option<u64>,
 ) -> Result<(), String> {
     let preset = preset(preset_name).ok_or_else(|| format!("unknown preset {preset_name:?}"))?;
     let config = preset.config.with_derived_sizes();
     let threads =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let cases = study::all_cases();
+    if budget == Some(0) {
+        return Err("--budget must be at least 1 gradient evaluation".to_owned());
+    }
+    let budget = budget.unwrap_or_else(|| study::default_budget(&config));
     let start = Instant::now();
     eprintln!(
-        "{} rows of {} (ηλ = {:e}) on {threads} threads…",
+        "{} rows of {} (ηλ = {:e}) on {threads} threads, at most {budget} gradient \
+         evaluations a row…",
         cases.len(),
         preset.name,
         config.lr * config.lambda
@@ -84,22 +102,23 @@ pub fn run(
     {
         eprintln!("warning: {warning}");
     }
-    let rows = study::run(&config, &cases, threads, &|row: &Row| {
-        eprintln!(
-            "  [{:6.1} s] {:<10} {:<10} {}",
-            start.elapsed().as_secs_f64(),
-            row.precision.name(),
-            row.scheme.name(),
+    let rows = study::run(&config, &cases, threads, budget, &|row: &Row| {
+        let outcome = study::over_budget(&row.summary).unwrap_or_else(|| {
             row.summary
                 .transitions
                 .t_grok()
                 .map_or("no grokking".to_owned(), |t| format!("t_grok {t:.1}"))
+        });
+        eprintln!(
+            "  [{:6.1} s] {:<10} {:<10} {outcome} ({} gradient evaluations)",
+            start.elapsed().as_secs_f64(),
+            row.precision.name(),
+            row.scheme.name(),
+            row.summary.gradient_evals,
         );
     });
-    let reference = rows
-        .iter()
-        .find(|r| r.precision == Precision::F64 && r.scheme == Scheme::Naive)
-        .ok_or("the f64 reference did not run")?;
+    let naive_reference = study::reference_for(&rows, Scheme::Naive)
+        .ok_or("the f64 run of the paper's update did not run")?;
     // Every case gets a line, in case order: a scheme that does not apply says so.
     let table: Vec<[String; 10]> = cases
         .iter()
@@ -122,16 +141,18 @@ pub fn run(
             let row = rows
                 .iter()
                 .find(|r| r.precision == precision && r.scheme == scheme)?;
+            let reference = study::reference_for(&rows, scheme).filter(|r| r != &row);
             Some(cells(row, reference))
         })
         .collect();
 
     let header = header(&config);
     let mut md = format!(
-        "Precision study on `{}` (ηλ = {:e}, {} steps of the paper's update per row). {}.\n\n",
+        "Precision study on `{}` (ηλ = {:e}, {} steps of the paper's update per row, at most \
+         {budget} gradient evaluations a row). {}.\n\n",
         preset.name,
         config.lr * config.lambda,
-        reference.summary.steps,
+        naive_reference.summary.steps,
         study::rule(&config)
     );
     let _ = writeln!(md, "| {} |", header.join(" | "));

@@ -30,6 +30,29 @@ pub fn reference_rows(name: &str) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// `check` on `0..end` split into one range per core, run side by side; the messages of all
+/// ranges, in order (for exhaustive checks over bit patterns).
+pub fn on_all_cores(
+    end: u32,
+    check: impl Fn(std::ops::Range<u32>) -> Vec<String> + Sync,
+) -> Vec<String> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    let chunk = end / threads + 1;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let range = (k * chunk).min(end)..((k + 1) * chunk).min(end);
+                let check = &check;
+                scope.spawn(move || check(range))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread"))
+            .collect()
+    })
+}
+
 /// Runs `config` in format `S` and returns the summary and every record.
 pub fn run<S: Scalar>(config: &Config, references: bool) -> (Summary, Vec<Metrics>) {
     trajectory::<S>(config, references).expect("valid configuration")

@@ -79,21 +79,7 @@ fn walk<F: Format>(values: &[f64], range: std::ops::Range<u32>) -> Vec<String> {
 
 /// Every positive pattern 0 ..= 0x7FFF_FFFF (with its negative), split over the cores.
 fn exhaustive<F: Format>(values: &[f64]) {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
-    let end = 0x8000_0000u32;
-    let chunk = end / threads + 1;
-    let mismatches: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|k| {
-                let range = (k * chunk).min(end)..((k + 1) * chunk).min(end);
-                scope.spawn(move || walk::<F>(values, range))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("thread"))
-            .collect()
-    });
+    let mismatches = grokflow_tests::on_all_cores(0x8000_0000, |range| walk::<F>(values, range));
     assert!(mismatches.is_empty(), "{mismatches:#?}");
 }
 

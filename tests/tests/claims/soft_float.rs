@@ -85,20 +85,8 @@ fn walk_pairs<F: Format>(
 
 /// Splits the first operand's patterns over the cores.
 fn every_pair<F: Format>(value: fn(u32) -> f32) {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
-    let chunk = (1 << 16) / threads + 1;
-    let mismatches: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|k| {
-                let xs = (k * chunk).min(1 << 16)..((k + 1) * chunk).min(1 << 16);
-                scope.spawn(move || walk_pairs::<F>(value, xs, 0..1 << 16))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("thread"))
-            .collect()
-    });
+    let mismatches =
+        grokflow_tests::on_all_cores(1 << 16, |xs| walk_pairs::<F>(value, xs, 0..1 << 16));
     assert!(mismatches.is_empty(), "{mismatches:#?}");
 }
 
@@ -165,21 +153,31 @@ fn sample(rng: &mut Rng, value: fn(u32) -> f32, count: usize) -> Vec<(f32, f32)>
         .collect()
 }
 
-/// Every pair of edge values and a seeded sample, with round-to-nearest.
-fn nearest_on_edges_and_sample<F: Format>(value: fn(u32) -> f32, max_bits: u32, precision: i32) {
+/// Every pair of edge values and `count` seeded sample pairs from `seed`, all rounded to the
+/// format to nearest (so that making them draws nothing).
+fn operand_pairs<F: Format>(
+    value: fn(u32) -> f32,
+    max_bits: u32,
+    precision: i32,
+    seed: u64,
+    count: usize,
+) -> Vec<(f32, f32)> {
     let edges = edge_values(value, max_bits, precision);
     let mut pairs: Vec<(f32, f32)> = edges
         .iter()
         .flat_map(|&x| edges.iter().map(move |&y| (x, y)))
         .collect();
-    let mut rng = Rng::new(41, Stream::Train);
-    pairs.extend(sample(&mut rng, value, 2_000_000));
-    for (x, y) in pairs {
-        // The operands in the format (the sample's scaled partners may not be).
-        let (x, y) = (
-            quantize::<F, Nearest>(x.into()) as f32,
-            quantize::<F, Nearest>(y.into()) as f32,
-        );
+    pairs.extend(sample(&mut Rng::new(seed, Stream::Train), value, count));
+    let to_format = |x: f32| quantize::<F, Nearest>(x.into()) as f32;
+    pairs
+        .into_iter()
+        .map(|(x, y)| (to_format(x), to_format(y)))
+        .collect()
+}
+
+/// Every pair of edge values and a seeded sample, with round-to-nearest.
+fn nearest_on_edges_and_sample<F: Format>(value: fn(u32) -> f32, max_bits: u32, precision: i32) {
+    for (x, y) in operand_pairs::<F>(value, max_bits, precision, 41, 2_000_000) {
         for op in ['+', '-', '*'] {
             let (got, want) = (
                 emulated::<F, Nearest>(x, y, op),
@@ -209,23 +207,7 @@ fn bf16_edge_values_round_as_in_f64() {
 /// Stochastic rounding: the same sequence of operations from the same seed gives the same
 /// results, so every draw is taken in the same place and compared with the same distance.
 fn stochastic_sequence<F: Format>(value: fn(u32) -> f32, max_bits: u32, precision: i32) {
-    let edges = edge_values(value, max_bits, precision);
-    let mut pairs: Vec<(f32, f32)> = edges
-        .iter()
-        .flat_map(|&x| edges.iter().map(move |&y| (x, y)))
-        .collect();
-    let mut rng = Rng::new(43, Stream::Train);
-    pairs.extend(sample(&mut rng, value, 1_000_000));
-    // The operands in the format, rounded to nearest so that making them draws nothing.
-    let pairs: Vec<(f32, f32)> = pairs
-        .into_iter()
-        .map(|(x, y)| {
-            (
-                quantize::<F, Nearest>(x.into()) as f32,
-                quantize::<F, Nearest>(y.into()) as f32,
-            )
-        })
-        .collect();
+    let pairs = operand_pairs::<F>(value, max_bits, precision, 43, 1_000_000);
     let run = |op_fn: fn(f32, f32, char) -> f32| -> Vec<f32> {
         reseed(7);
         pairs
