@@ -123,7 +123,7 @@ pub struct Row {
     pub decay_threshold_warning: bool,
 }
 
-/// The row `reference` judges `rows` by: the f64 run of the same scheme.
+/// The row that the rows of `scheme` are judged against: its f64 run.
 pub fn reference_for(rows: &[Row], scheme: Scheme) -> Option<&Row> {
     rows.iter()
         .find(|r| r.precision == Precision::F64 && r.scheme == scheme)
