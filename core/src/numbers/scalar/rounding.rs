@@ -29,6 +29,11 @@ pub trait Rounding: Copy + Debug + Default + PartialEq + Send + Sync + 'static {
     /// [`round`](Self::round) on the value in units of that grid step, in integers.
     fn round_bits(magnitude: u32, dropped: u32, negative: bool) -> u32;
 
+    /// Rounds `significand · 2^−shift` (`significand` < 2²⁴, `shift` ≤ 127) to an integer,
+    /// `negative` its sign: the same decision as [`round`](Self::round) on that value (the
+    /// formats' subnormals, a fixed grid of steps).
+    fn round_steps(significand: u32, shift: u32, negative: bool) -> u32;
+
     /// Rounds `m` (the exact value in units of the grid spacing) to an integer.
     #[inline]
     fn round(m: f64) -> f64 {
@@ -65,6 +70,16 @@ impl Rounding for Nearest {
         (magnitude + (half - 1) + odd) & !((1 << dropped) - 1)
     }
     #[inline]
+    fn round_steps(significand: u32, shift: u32, _negative: bool) -> u32 {
+        // Below half a step (shift > 24) the nearest integer is 0.
+        if shift > 24 {
+            return 0;
+        }
+        let (value, half) = (u64::from(significand), 1u64 << (shift - 1));
+        let odd = (value >> shift) & 1;
+        ((value + (half - 1) + odd) >> shift) as u32
+    }
+    #[inline]
     fn round_up(fraction: f64, floor_is_odd: bool) -> bool {
         fraction > 0.5 || (fraction == 0.5 && floor_is_odd)
     }
@@ -92,6 +107,30 @@ impl Rounding for Stochastic {
         let towards_positive = stream::draw() < u64::from(above_lower) << (53 - dropped);
         let away_from_zero = towards_positive != negative;
         magnitude - rest + if away_from_zero { step } else { 0 }
+    }
+    #[inline]
+    fn round_steps(significand: u32, shift: u32, negative: bool) -> u32 {
+        // In 128 bits, exact for every shift up to 127 (the callers' reach 125).
+        let shift = shift.min(127);
+        let value = u128::from(significand);
+        let (whole, rest) = (value >> shift, value & ((1u128 << shift) - 1));
+        if rest == 0 {
+            return whole as u32;
+        }
+        let above_lower = if negative {
+            (1u128 << shift) - rest
+        } else {
+            rest
+        };
+        // u = k·2⁻⁵³ below above_lower·2^−shift, both sides times 2^max(53, shift).
+        let k = u128::from(stream::draw());
+        let towards_positive = if shift >= 53 {
+            k << (shift - 53) < above_lower
+        } else {
+            k < above_lower << (53 - shift)
+        };
+        let away_from_zero = towards_positive != negative;
+        whole as u32 + u32::from(away_from_zero)
     }
     #[inline]
     fn round_up(fraction: f64, _floor_is_odd: bool) -> bool {

@@ -5,9 +5,9 @@
 //! computed in f32 and rounded on the bits: a product of two such values is exact in f32, and
 //! f32's rounding of a sum does not change the format's round-to-nearest result (24 ≥ 2p + 1
 //! bits, Figueroa 1995); stochastic rounding takes the f32 sum only when it is exact (its draw
-//! is compared with the distance to the neighbours). The rest — f32's subnormals, the format's
-//! under stochastic rounding, ∞, NaN, inexact sums under stochastic rounding, ÷, √ and the
-//! transcendental functions — is computed in f64 and rounded by [`quantize`], whose results
+//! is compared with the distance to the neighbours). The rest — f32's subnormals, ∞, NaN,
+//! inexact sums under stochastic rounding, ÷, √ and the transcendental functions — is
+//! computed in f64 and rounded by [`quantize`], whose results
 //! the fast path reproduces bit for bit (`tests/tests/claims/soft_float.rs`: every pair of
 //! bf16 values, samples and edge cases for the rest). f64 carries more than 2p + 2 bits, so
 //! there too +, −, ×, ÷ and √ are correctly rounded; transcendental functions are rounded from
@@ -54,37 +54,45 @@ const INFINITY_BITS: u32 = 0x7f80_0000;
 /// Magnitude bits of f32's smallest normal number.
 const F32_MIN_NORMAL_BITS: u32 = 1 << 23;
 
-/// Whether `result` lies where the format's rounding can work on f32's bits: zero, and every
-/// finite normal f32 for round-to-nearest; zero, the format's normal numbers and beyond (but
-/// finite) for stochastic rounding.
+/// Whether `result` lies where the format's rounding can work on f32's bits: zero and every
+/// finite normal f32.
 #[inline(always)]
-fn in_fast_range<F: Format, R: Rounding>(result: f32) -> bool {
-    let start = if R::DRAWS {
-        F::MIN_NORMAL_BITS
-    } else {
-        F32_MIN_NORMAL_BITS
-    };
+fn in_fast_range(result: f32) -> bool {
     let magnitude = result.to_bits() & !SIGN;
-    (magnitude == 0) | (magnitude.wrapping_sub(start) < INFINITY_BITS - start)
+    (magnitude == 0)
+        | (magnitude.wrapping_sub(F32_MIN_NORMAL_BITS) < INFINITY_BITS - F32_MIN_NORMAL_BITS)
 }
 
 /// `result` (in the fast range) rounded to the format by `R`, ∞ beyond its largest value.
 #[inline(always)]
 fn round_on_bits<F: Format, R: Rounding>(result: f32) -> f32 {
     let bits = result.to_bits();
-    let magnitude = bits & !SIGN;
-    let rounded = R::round_bits(magnitude, F::DROPPED_BITS, bits & SIGN != 0);
+    let (magnitude, sign) = (bits & !SIGN, bits & SIGN);
+    // Among the format's subnormals the grid is fixed, and a number whose ulp is its step,
+    // `rounder`, carries it: rounded values are `rounder` plus a count of steps, minus
+    // `rounder`.
+    let subnormal = magnitude != 0 && magnitude < F::MIN_NORMAL_BITS;
+    let rounder = F::SUBNORMAL_ROUNDER;
+    if R::DRAWS && subnormal {
+        // Stochastic rounding counts the steps in integers (drawing once). A count of 0 is +0,
+        // whatever the sign, as `quantize` gives it (−1 + 1 = +0).
+        let shift = (F::MIN_NORMAL_BITS >> 23) - (magnitude >> 23) + F::DROPPED_BITS;
+        let significand = (magnitude & 0x7f_ffff) | 0x80_0000;
+        let steps = R::round_steps(significand, shift, sign != 0);
+        let on_grid = f32::from_bits(rounder.to_bits() + steps) - rounder;
+        return f32::from_bits(on_grid.to_bits() | if steps == 0 { 0 } else { sign });
+    }
+    let rounded = R::round_bits(magnitude, F::DROPPED_BITS, sign != 0);
     let rounded = if rounded > F::MAX_BITS {
         INFINITY_BITS
-    } else if !R::DRAWS && magnitude < F::MIN_NORMAL_BITS {
-        // Among the format's subnormals the grid is fixed, and f32's addition rounds to it (to
-        // nearest, ties to even) beside a number whose ulp is the grid step.
-        let rounder = F::SUBNORMAL_ROUNDER;
+    } else if subnormal {
+        // Round-to-nearest: f32's own addition beside `rounder` (ties to even), which
+        // vectorises where integer shifts by a varying count would not.
         ((f32::from_bits(magnitude) + rounder) - rounder).to_bits()
     } else {
         rounded
     };
-    f32::from_bits(rounded | (bits & SIGN))
+    f32::from_bits(rounded | sign)
 }
 
 /// Whether `sum`, the f32 sum of `a` and `b`, is exact: the error term of Knuth's TwoSum is
@@ -196,7 +204,7 @@ impl<F: Format, R: Rounding> SoftFloat<F, R> {
     /// f64, by [`quantize`].
     #[inline(always)]
     fn round(result: f32, exact: impl FnOnce() -> f64) -> Self {
-        if !in_fast_range::<F, R>(result) {
+        if !in_fast_range(result) {
             return Self::rounded_from_f64(exact());
         }
         Self(round_on_bits::<F, R>(result), PhantomData)
@@ -304,9 +312,9 @@ fn nearest_mul_add_side_by_side<F: Format, R: Rounding>(
     let mut inside = true;
     for (((out, &x), &y), &z) in out.iter_mut().zip(&x).zip(&y).zip(&z) {
         let product = x * y;
-        inside &= in_fast_range::<F, R>(product);
+        inside &= in_fast_range(product);
         let sum = round_on_bits::<F, R>(product) + z;
-        inside &= in_fast_range::<F, R>(sum);
+        inside &= in_fast_range(sum);
         *out = round_on_bits::<F, R>(sum);
     }
     inside.then_some(out)
