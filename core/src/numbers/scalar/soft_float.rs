@@ -71,9 +71,9 @@ fn round_on_bits<F: Format, R: Rounding>(result: f32) -> f32 {
     // Among the format's subnormals the grid is fixed, and a number whose ulp is its step,
     // `rounder`, carries it: rounded values are `rounder` plus a count of steps, minus
     // `rounder`.
-    let subnormal = magnitude != 0 && magnitude < F::MIN_NORMAL_BITS;
+    let subnormal = magnitude < F::MIN_NORMAL_BITS;
     let rounder = F::SUBNORMAL_ROUNDER;
-    if R::DRAWS && subnormal {
+    if R::DRAWS && subnormal && magnitude != 0 {
         // Stochastic rounding counts the steps in integers (drawing once). A count of 0 is +0,
         // whatever the sign, as `quantize` gives it (−1 + 1 = +0).
         let shift = (F::MIN_NORMAL_BITS >> 23) - (magnitude >> 23) + F::DROPPED_BITS;
@@ -86,8 +86,8 @@ fn round_on_bits<F: Format, R: Rounding>(result: f32) -> f32 {
     let rounded = if rounded > F::MAX_BITS {
         INFINITY_BITS
     } else if subnormal {
-        // Round-to-nearest: f32's own addition beside `rounder` (ties to even), which
-        // vectorises where integer shifts by a varying count would not.
+        // Round-to-nearest (and zero): f32's own addition beside `rounder` (ties to even),
+        // which vectorises where integer shifts by a varying count would not.
         ((f32::from_bits(magnitude) + rounder) - rounder).to_bits()
     } else {
         rounded
