@@ -40,6 +40,14 @@ fn same(a: f32, b: f32) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
 }
 
+/// Asserts that `x op y` gave the reference's bits (any NaN for a NaN).
+fn assert_same((x, op, y): (f32, char, f32), got: f32, want: f32) {
+    assert!(
+        same(got, want),
+        "{x:e} {op} {y:e}: got {got:e}, want {want:e}"
+    );
+}
+
 /// Every bit pattern's value (a bf16 is the top half of an f32).
 fn bf16(bits: u32) -> f32 {
     f32::from_bits(bits << 16)
@@ -179,13 +187,10 @@ fn operand_pairs<F: Format>(
 fn nearest_on_edges_and_sample<F: Format>(value: fn(u32) -> f32, max_bits: u32, precision: i32) {
     for (x, y) in operand_pairs::<F>(value, max_bits, precision, 41, 2_000_000) {
         for op in ['+', '-', '*'] {
-            let (got, want) = (
+            assert_same(
+                (x, op, y),
                 emulated::<F, Nearest>(x, y, op),
                 reference::<F, Nearest>(x, y, op),
-            );
-            assert!(
-                same(got, want),
-                "{x:e} {op} {y:e}: got {got:e}, want {want:e}"
             );
         }
     }
@@ -220,11 +225,8 @@ fn stochastic_sequence<F: Format>(value: fn(u32) -> f32, max_bits: u32, precisio
     let ops = pairs
         .iter()
         .flat_map(|&(x, y)| ['+', '-', '*'].map(|op| (x, op, y)));
-    for ((got, want), (x, op, y)) in got.into_iter().zip(want).zip(ops) {
-        assert!(
-            same(got, want),
-            "{x:e} {op} {y:e}: got {got:e}, want {want:e}"
-        );
+    for ((got, want), operation) in got.into_iter().zip(want).zip(ops) {
+        assert_same(operation, got, want);
     }
 }
 
