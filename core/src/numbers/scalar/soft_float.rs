@@ -199,9 +199,8 @@ impl<F: Format, R: Rounding> SoftFloat<F, R> {
     }
 
     /// Rounds `result`, an f32 result of an operation on values of the format, whose rounding
-    /// to the format (by `R`) is the rounding of the exact result: on its bits where it and
-    /// the rounded value are normal numbers of the format, else from `exact()`, the result in
-    /// f64, by [`quantize`].
+    /// to the format (by `R`) is the rounding of the exact result: on its bits where it is zero
+    /// or a finite normal f32, else from `exact()`, the result in f64, by [`quantize`].
     #[inline(always)]
     fn round(result: f32, exact: impl FnOnce() -> f64) -> Self {
         if !in_fast_range(result) {
