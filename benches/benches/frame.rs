@@ -11,14 +11,14 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use grokflow::app::ExplorerApp;
 use grokflow::form::Form;
-use grokflow_cli::{ExplorerArgs, StartView};
+use grokflow_cli::{ExplorerArgs, View};
 use grokflow_core::{Config, Precision};
 
 fn main() {
     divan::main();
 }
 
-fn running(view: StartView) -> Harness<'static, ExplorerApp> {
+fn running(view: View) -> Harness<'static, ExplorerApp> {
     let config = Config {
         d: 10_000,
         n: 256,
@@ -59,13 +59,13 @@ fn running(view: StartView) -> Harness<'static, ExplorerApp> {
 /// One frame of the curves view with a live d = 10⁴ run.
 #[divan::bench(sample_count = 50)]
 fn curves_frame(bencher: Bencher) {
-    let mut harness = running(StartView::Curves);
+    let mut harness = running(View::Curves);
     bencher.bench_local(|| harness.step());
 }
 
 /// One frame of the weights view (2000 stems) with a live d = 10⁴ run.
 #[divan::bench(sample_count = 50)]
 fn weights_frame(bencher: Bencher) {
-    let mut harness = running(StartView::Weights);
+    let mut harness = running(View::Weights);
     bencher.bench_local(|| harness.step());
 }

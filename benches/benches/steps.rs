@@ -8,7 +8,8 @@ use core::ops::ControlFlow;
 use std::fmt;
 
 use divan::Bencher;
-use grokflow_core::experiment::{Experiment, on_worker_thread, trajectory};
+use grokflow_core::driver::on_worker_thread;
+use grokflow_core::experiment::{Experiment, trajectory};
 use grokflow_core::{Config, FIG1A_SMALL, Integrator, Metrics};
 
 fn main() {

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 use grokflow_core::experiment_file::ExperimentSpec;
-use grokflow_core::{
-    Config, ConfigError, FIG1A_SMALL, Field, FieldKind, PRESETS, Precision, Preset, Task, preset,
-    task_preset,
-};
+
+use crate::flags::{flag_error, flag_name, parse_preset};
+use crate::view::View;
+use grokflow_core::{Config, FIG1A_SMALL, Field, FieldKind, Precision, Preset, Task, task_preset};
 
 /// grokflow: watch homogeneous networks grok, measure when, and check it against ln α / λ.
 ///
@@ -36,7 +36,7 @@ pub struct ExplorerArgs {
     pub screenshot: Option<PathBuf>,
     /// Explorer: the view to open with: curves, weights or phase.
     #[arg(long, value_parser = parse_view)]
-    pub view: Option<StartView>,
+    pub view: Option<View>,
     /// Explorer: put the time slider at this t (the cursor on the curves, the weights at
     /// that time), e.g. for a --screenshot of the kernel phase.
     #[arg(long, value_parser = parse_time)]
@@ -48,17 +48,6 @@ fn parse_time(s: &str) -> Result<f64, String> {
         Ok(t) if t >= 0.0 && t.is_finite() => Ok(t),
         _ => Err(format!("\"{s}\" must be a time t ≥ 0")),
     }
-}
-
-/// The explorer view named by `--view`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StartView {
-    /// The curves against log t.
-    Curves,
-    /// The weights of the model.
-    Weights,
-    /// The (α, λ) phase diagram (with --screenshot: its default grid, run to the end).
-    Phase,
 }
 
 /// Subcommands.
@@ -140,11 +129,6 @@ impl ExperimentFlags {
         }
         Ok(())
     }
-}
-
-/// `n_test` → `n-test`.
-fn flag_name(field: &str) -> String {
-    field.replace('_', "-")
 }
 
 /// The help line of a field's flag: what it means, and the names it takes.
@@ -241,25 +225,8 @@ impl RunArgs {
     }
 }
 
-/// A configuration error phrased in terms of the command-line flag.
-pub fn flag_error(e: &ConfigError) -> String {
-    format!("invalid --{}: {e}", flag_name(e.field()))
-}
-
-pub(crate) fn parse_preset(s: &str) -> Result<&'static Preset, String> {
-    preset(s).ok_or_else(|| {
-        let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
-        format!("unknown preset; choose one of {}", names.join(", "))
-    })
-}
-
-fn parse_view(s: &str) -> Result<StartView, String> {
-    match s {
-        "curves" => Ok(StartView::Curves),
-        "weights" => Ok(StartView::Weights),
-        "phase" => Ok(StartView::Phase),
-        _ => Err(one_of(["curves", "weights", "phase"])),
-    }
+fn parse_view(s: &str) -> Result<View, String> {
+    View::from_name(s).ok_or_else(|| one_of(View::ALL.map(View::name)))
 }
 
 fn parse_precision(s: &str) -> Result<Precision, String> {

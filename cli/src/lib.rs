@@ -18,8 +18,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use grokflow_core::Status;
 
 pub mod args;
+pub mod argv;
 pub mod figure;
 pub mod files;
+pub mod flags;
 pub mod number;
 pub mod palette;
 pub mod presets;
@@ -31,8 +33,10 @@ pub mod summary;
 pub mod sweep;
 pub mod sweep_figure;
 pub mod trajectory_csv;
+pub mod view;
 
-pub use args::{Cli, Command, ExplorerArgs, RunArgs, StartView};
+pub use args::{Cli, Command, ExplorerArgs, RunArgs};
+pub use view::View;
 
 /// Exit status of a run stopped by Ctrl-C (the shell's convention for SIGINT).
 const INTERRUPTED: u8 = 130;

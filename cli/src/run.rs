@@ -4,13 +4,15 @@ use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use grokflow_core::experiment::{Experiment, ExperimentError, Summary};
+use grokflow_core::experiment::{Experiment, ExperimentError};
 use grokflow_core::file_data::DataFile;
 use grokflow_core::reference::{self, ReferenceError};
-use grokflow_core::{DecayWarning, Layout, Loss, Metrics, Scalar, WithScalar};
+use grokflow_core::summary::Summary;
+use grokflow_core::{DecayWarning, Loss, Metrics, Scalar, WithScalar};
 
-use crate::args::{RunArgs, flag_error};
+use crate::args::RunArgs;
 use crate::figure;
+use crate::flags::flag_error;
 use crate::number;
 use crate::progress::Progress;
 use crate::run_figure::RunFigure;
@@ -55,8 +57,7 @@ pub fn experiment<S: Scalar>(args: &RunArgs) -> Result<Experiment<S>, String> {
     };
     let Some(path) = &args.data else {
         let config = args.config()?;
-        let layout = Layout::of(&config).map_err(|e| flag_error(&e))?;
-        let bytes = layout.bytes::<S>();
+        let bytes = Experiment::<S>::bytes_for(&config).map_err(|e| flag_error(&e))?;
         // Large data sets take a while to allocate and draw: say so before the wait.
         let large = bytes >= LARGE_BYTES;
         if large {
@@ -97,22 +98,20 @@ pub fn prepare<S: Scalar>(args: &RunArgs, experiment: &mut Experiment<S>) {
     if let Some(warning) = DecayWarning::for_run(&config, args.precision()) {
         eprintln!("warning: {warning}");
     }
-    if !args.no_references {
-        match reference::applicable(&config) {
-            Ok(()) => {
-                eprintln!("solving the kernel- and rich-regime reference predictors…");
-                if let Err(e) = experiment.compute_references() {
-                    eprintln!("note: no reference predictors ({e}); cos columns stay empty");
-                }
-            }
-            Err(ReferenceError::TooLarge { entries }) => eprintln!(
-                "note: n·d = {entries} is above the reference-solver limit ({}); \
-                 cos_kernel and cos_rich stay empty",
-                reference::MAX_ENTRIES
-            ),
-            // Models without linear reference predictors.
-            Err(_) => {}
-        }
+    if args.no_references {
+        return;
+    }
+    let announce = || eprintln!("solving the kernel- and rich-regime reference predictors…");
+    match experiment.prepare_references(announce) {
+        Ok(()) => {}
+        Err(ReferenceError::TooLarge { entries }) => eprintln!(
+            "note: n·d = {entries} is above the reference-solver limit ({}); \
+             cos_kernel and cos_rich stay empty",
+            reference::MAX_ENTRIES
+        ),
+        // Models without linear reference predictors.
+        Err(ReferenceError::NotLinear) => {}
+        Err(e) => eprintln!("note: no reference predictors ({e}); cos columns stay empty"),
     }
 }
 

@@ -3,7 +3,7 @@
 //! transitions and the predicted ln α / λ marked and labelled on the plots.
 
 use grokflow_core::Metrics;
-use grokflow_core::experiment::Summary;
+use grokflow_core::summary::Summary;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

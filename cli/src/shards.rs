@@ -11,43 +11,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser};
 use grokflow_core::sweep::{Grid, Outcome, Shard};
 
-use crate::args::{Cli, Command};
+use crate::argv;
 use crate::files::write_atomically;
-use crate::sweep::{CSV_HEADER, SweepArgs, parse_shard};
+use crate::sweep::{CSV_HEADER, MergeArgs, SHARD_MARK as MARK, SweepArgs, parse_shard};
 use crate::sweep_figure::{MapCell, MapFiles, SweepFigure};
-
-/// What opens every shard's first line.
-const MARK: &str = "# grokflow ";
-
-/// Flags of `grokflow sweep merge`.
-#[derive(Debug, Args)]
-pub struct MergeArgs {
-    /// The shards' CSV files (`grokflow sweep --shard I/N --csv …`), all N, in any order.
-    #[arg(required = true)]
-    pub shards: Vec<PathBuf>,
-    /// Where to write the joined CSV (the whole sweep's rows, in its order).
-    #[arg(long)]
-    pub csv: PathBuf,
-    /// Where to draw the whole sweep's maps as PNG.
-    #[arg(long)]
-    pub png: Option<PathBuf>,
-    /// Also draw them as SVG here.
-    #[arg(long)]
-    pub svg: Option<PathBuf>,
-}
-
-/// The first line of shard `shard` of the sweep that `grid_flags` define.
-pub fn header_line(shard: Shard, grid_flags: &str) -> String {
-    format!(
-        "{MARK}{} sweep --shard {}/{} of: {grid_flags}\n",
-        env!("CARGO_PKG_VERSION"),
-        shard.index,
-        shard.count
-    )
-}
 
 /// One shard's file, read.
 struct ShardFile {
@@ -241,14 +210,9 @@ fn rows_in_grid_order<'a>(
 
 /// The sweep's flags as `grokflow sweep` parses them.
 fn sweep_args(flags: &str) -> Result<SweepArgs, String> {
-    let argv = ["grokflow", "sweep"]
-        .into_iter()
-        .chain(flags.split_whitespace());
-    match Cli::try_parse_from(argv)
-        .map_err(|e| e.to_string())?
-        .command
-    {
-        Some(Command::Sweep(args)) => Ok(*args),
+    let argv = ["sweep"].into_iter().chain(flags.split_whitespace());
+    match argv::parse(argv)?.command {
+        Some(crate::Command::Sweep(args)) => Ok(*args),
         _ => Err(format!("\"{flags}\" are not the flags of a sweep")),
     }
 }

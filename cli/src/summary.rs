@@ -1,6 +1,6 @@
 //! The end-of-run summary, as JSON for scripts and as text for people.
 
-use grokflow_core::experiment::Summary;
+use grokflow_core::summary::Summary;
 use grokflow_core::{Divergence, Status};
 use serde::Serialize;
 use serde_json::Value;

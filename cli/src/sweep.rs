@@ -10,7 +10,6 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use crate::files::write_atomically;
-use crate::shards::{self, MergeArgs};
 use crate::sweep_figure::{MapCell, MapFiles, SweepFigure};
 use clap::{Args, Subcommand};
 use grokflow_core::sweep::{Cell, Grid, Outcome, Shard, log_spaced};
@@ -28,7 +27,7 @@ pub struct SweepArgs {
     #[command(subcommand)]
     pub then: Option<SweepCommand>,
     /// Preset every cell starts from (see `grokflow presets`).
-    #[arg(long, value_parser = crate::args::parse_preset, default_value = "fig1a-small")]
+    #[arg(long, value_parser = crate::flags::parse_preset, default_value = "fig1a-small")]
     pub preset: &'static Preset,
     /// Initialisation scales: LOW:HIGH:COUNT, log-spaced.
     #[arg(long, value_parser = parse_range, default_value = "1:1e4:16")]
@@ -69,6 +68,23 @@ pub enum SweepCommand {
     /// Join the CSVs of `grokflow sweep --shard I/N` (all N, in any order) into the CSV and
     /// the maps that the whole sweep writes; refuses missing, repeated or foreign shards.
     Merge(MergeArgs),
+}
+
+/// Flags of `grokflow sweep merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' CSV files (`grokflow sweep --shard I/N --csv …`), all N, in any order.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Where to write the joined CSV (the whole sweep's rows, in its order).
+    #[arg(long)]
+    pub csv: PathBuf,
+    /// Where to draw the whole sweep's maps as PNG.
+    #[arg(long)]
+    pub png: Option<PathBuf>,
+    /// Also draw them as SVG here.
+    #[arg(long)]
+    pub svg: Option<PathBuf>,
 }
 
 /// Parses `I/N` with `0 ≤ I < N`.
@@ -189,7 +205,7 @@ impl SweepArgs {
                 ..base
             }
             .validate()
-            .map_err(|e| crate::args::flag_error(&e))?;
+            .map_err(|e| crate::flags::flag_error(&e))?;
         }
         Ok(grid)
     }
@@ -283,7 +299,7 @@ pub fn compute(args: &SweepArgs, grid: &Grid, stop: &AtomicBool) -> SweepReport 
 /// What the sweep's CSV file holds: for a shard, the line naming it, then [`csv`].
 pub fn file_text(args: &SweepArgs, grid: &Grid, cells: &[Cell]) -> String {
     let mut text = match args.shard {
-        Some(s) => shards::header_line(s, &args.grid_flags(grid)),
+        Some(s) => shard_header_line(s, &args.grid_flags(grid)),
         None => String::new(),
     };
     text.push_str(&csv(cells));
@@ -352,6 +368,19 @@ pub fn print_report(report: &SweepReport, csv: &Path, png: Option<&Path>) {
         ),
         None => println!("wrote {}", csv.display()),
     }
+}
+
+/// What opens every shard's first line.
+pub const SHARD_MARK: &str = "# grokflow ";
+
+/// The first line of shard `shard` of the sweep that `grid_flags` define.
+pub fn shard_header_line(shard: Shard, grid_flags: &str) -> String {
+    format!(
+        "{SHARD_MARK}{} sweep --shard {}/{} of: {grid_flags}\n",
+        env!("CARGO_PKG_VERSION"),
+        shard.index,
+        shard.count
+    )
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, Receiver};
 
 use egui::{Color32, ColorImage, RichText, Ui};
 use grokflow_cli::files::png_bytes;
-use grokflow_cli::{ExplorerArgs, StartView};
+use grokflow_cli::{ExplorerArgs, View};
 use grokflow_core::experiment_file::ExperimentSpec;
 use grokflow_core::{DecayWarning, FIG1A_SMALL, PRESETS, Precision, Preset, Status, preset};
 use serde::{Deserialize, Serialize};
@@ -25,28 +25,6 @@ use crate::{plots, weights_view};
 
 /// Pinned runs kept for comparison; pinning another drops the oldest.
 pub const MAX_PINNED: usize = 8;
-
-/// Which view fills the middle of the window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum View {
-    /// Metrics against log-time.
-    #[default]
-    Curves,
-    /// The parameters.
-    Weights,
-    /// The (α, λ) sweep.
-    PhaseDiagram,
-}
-
-impl From<StartView> for View {
-    fn from(view: StartView) -> Self {
-        match view {
-            StartView::Curves => View::Curves,
-            StartView::Weights => View::Weights,
-            StartView::Phase => View::PhaseDiagram,
-        }
-    }
-}
 
 /// Everything kept between launches.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -185,7 +163,7 @@ impl ExplorerApp {
             file_buttons: Vec::new(),
         };
         if let Some(view) = start.view {
-            app.state.view = view.into();
+            app.state.view = view;
         }
         if let Some(t) = start.at {
             app.select_time(t);
@@ -234,7 +212,7 @@ impl ExplorerApp {
 
     /// Starts the form's experiment, or in the phase diagram its grid.
     fn run_what_the_view_shows(&mut self) {
-        if self.state.view == View::PhaseDiagram {
+        if self.state.view == View::Phase {
             self.apply(Command::Sweep(SweepAction::Start));
         } else {
             self.apply(Command::Run);
@@ -484,7 +462,7 @@ impl ExplorerApp {
             }
         }
         let finished = match self.state.view {
-            View::PhaseDiagram => self.sweep.as_ref().is_some_and(|s| !s.is_running()),
+            View::Phase => self.sweep.as_ref().is_some_and(|s| !s.is_running()),
             _ => self
                 .live_run()
                 .is_some_and(|r| r.status.is_terminal() || r.error.is_some()),
@@ -720,7 +698,7 @@ impl ExplorerApp {
             for (view, name) in [
                 (View::Curves, "Curves"),
                 (View::Weights, "Weights"),
-                (View::PhaseDiagram, "Phase diagram"),
+                (View::Phase, "Phase diagram"),
             ] {
                 ui.selectable_value(&mut self.state.view, view, name);
             }
@@ -800,7 +778,7 @@ impl eframe::App for ExplorerApp {
                 self.cursor.show(ui, span);
                 weights_view::show(ui, self.live_run(), self.cursor.selected());
             }
-            View::PhaseDiagram => {
+            View::Phase => {
                 let action = phase_view::show(ui, &mut self.state.sweep, self.sweep.as_ref());
                 commands.push(Command::Sweep(action));
             }

@@ -7,11 +7,9 @@
 //! error messages; `view` and `at` are the explorer's own flags. A written link names the
 //! preset and only the fields that differ from it.
 
-use clap::Parser;
-use grokflow_cli::{Cli, Command};
+use grokflow_cli::flags::{field_name, flag_name};
+use grokflow_cli::{Cli, Command, View, argv};
 use grokflow_core::{Config, Precision, preset, task_preset};
-
-use crate::app::View;
 
 /// What a link asks the explorer to show.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,9 +37,9 @@ pub fn parse(query: &str) -> Result<Option<Link>, String> {
         return Ok(None);
     }
     // The explorer's flags come before the subcommand, the experiment's after it.
-    let (mut explorer, mut run) = (vec!["grokflow".to_owned()], vec!["run".to_owned()]);
+    let (mut explorer, mut run) = (Vec::new(), vec!["run".to_owned()]);
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        let name = key.replace('-', "_");
+        let name = field_name(&key);
         let flags = if name == "view" || name == "at" {
             &mut explorer
         } else {
@@ -50,7 +48,7 @@ pub fn parse(query: &str) -> Result<Option<Link>, String> {
         match name.as_str() {
             _ if OWN.contains(&name.as_str()) || Config::field(&name).is_some() => {
                 // `--at=-2`, one word: a value that starts with `-` is not taken for a flag.
-                flags.push(format!("--{}={value}", name.replace('_', "-")));
+                flags.push(format!("--{}={value}", flag_name(&name)));
             }
             _ => {
                 let fields: Vec<_> = Config::FIELDS.iter().map(|f| f.name).collect();
@@ -63,24 +61,18 @@ pub fn parse(query: &str) -> Result<Option<Link>, String> {
         }
     }
     explorer.extend(run);
-    let (run, start) = match Cli::try_parse_from(&explorer) {
-        Ok(Cli {
+    let (run, start) = match argv::parse(&explorer)? {
+        Cli {
             command: Some(Command::Run(run)),
             explorer,
-        }) => (run, explorer),
-        Ok(_) => return Err("the link is not an experiment".to_owned()),
-        // clap's message names the flag and what it takes; its first line is the point.
-        Err(e) => {
-            let text = e.to_string();
-            let first = text.lines().next().unwrap_or_default();
-            return Err(first.trim_start_matches("error: ").to_owned());
-        }
+        } => (run, explorer),
+        _ => return Err("the link is not an experiment".to_owned()),
     };
     Ok(Some(Link {
         preset: run.preset_name(),
         config: run.config()?,
         precision: run.precision(),
-        view: start.view.map(View::from),
+        view: start.view,
         at: start.at,
     }))
 }
@@ -104,24 +96,16 @@ pub fn compose(preset_name: &str, config: &Config, precision: Precision, view: V
             _ => false,
         };
         if let Some(text) = text.filter(|t| forced || Some(t) != base_text.as_ref()) {
-            query.append_pair(&field.name.replace('_', "-"), &text);
+            query.append_pair(&flag_name(field.name), &text);
         }
     }
     if precision != Precision::default() {
         query.append_pair("precision", precision.name());
     }
     if view != View::Curves {
-        query.append_pair("view", view_name(view));
+        query.append_pair("view", view.name());
     }
     query.finish()
-}
-
-fn view_name(view: View) -> &'static str {
-    match view {
-        View::Curves => "curves",
-        View::Weights => "weights",
-        View::PhaseDiagram => "phase",
-    }
 }
 
 #[cfg(test)]
@@ -180,7 +164,7 @@ mod tests {
             .expect("not empty");
         assert_eq!(link.config.task, Task::Misgrok);
         assert_eq!((link.config.alpha, link.config.n_test), (10.0, 500));
-        assert_eq!((link.view, link.at), (Some(View::PhaseDiagram), Some(1e3)));
+        assert_eq!((link.view, link.at), (Some(View::Phase), Some(1e3)));
         assert_eq!(parse(""), Ok(None));
     }
 

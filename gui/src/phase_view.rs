@@ -132,37 +132,38 @@ async fn run_grid(grid: &Grid, cancel: &AtomicBool, done: Sender<Cell>) -> usize
 #[cfg(target_arch = "wasm32")]
 async fn run_grid(grid: &Grid, cancel: &AtomicBool, done: Sender<Cell>) -> usize {
     use grokflow_core::Metrics;
-    use grokflow_core::experiment::{Experiment, Summary};
+    use grokflow_core::driver::SnapshotSchedule;
     use std::ops::ControlFlow;
-    use web_time::Instant;
 
     let mut failed = 0;
     let mut slices = task::Slices::default();
     for index in 0..grid.len() {
-        let Some((alpha_index, lambda_index, seed_offset, config)) = grid.cell_config(index) else {
+        let Some(prepared) = grid.cell_experiment(index) else {
             break;
         };
-        let Ok(mut experiment) = Experiment::<f32>::new(&config) else {
+        let Ok(mut cell) = prepared else {
             failed += 1;
             continue;
         };
-        let Ok(mut sim) = experiment.simulation() else {
+        let Ok(mut driver) = cell.experiment.driver(SnapshotSchedule::NEVER) else {
             failed += 1;
             continue;
         };
-        let started = Instant::now();
-        while !sim.status().is_terminal() {
+        while !driver.simulation().status().is_terminal() {
             if cancel.load(Ordering::Relaxed) {
                 return failed;
             }
-            while !sim.status().is_terminal() && !slices.is_over() {
-                sim.step(&mut |_: &Metrics| ControlFlow::Continue(()));
-            }
+            driver.run_while(&mut |_: &Metrics| ControlFlow::Continue(()), |_, _| {
+                if slices.is_over() {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
             slices.next().await;
         }
-        let summary = Summary::of(&sim, started.elapsed().as_secs_f64());
-        let at = (alpha_index, lambda_index, seed_offset);
-        if done.send(Cell::new(at, config, summary)).is_err() {
+        let summary = driver.summary();
+        if done.send(Cell::new(cell.at, cell.config, summary)).is_err() {
             break;
         }
     }

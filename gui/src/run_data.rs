@@ -1,7 +1,7 @@
 //! What the explorer knows about one run: its settings and everything the worker reported.
 
 use grokflow_cli::trajectory_csv;
-use grokflow_core::experiment::Summary;
+use grokflow_core::summary::Summary;
 use grokflow_core::{Config, Metrics, Precision, Status, Transitions};
 
 use crate::snapshots::Snapshots;

@@ -9,10 +9,9 @@ use std::pin::Pin;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 
 use grokflow_cli::number;
-use grokflow_core::experiment::{Experiment, ExperimentError, on_worker_thread};
-use grokflow_core::{
-    Config, Layout, Metrics, Precision, Scalar, Status, Transitions, WithScalar, reference,
-};
+use grokflow_core::driver::SnapshotSchedule;
+use grokflow_core::experiment::{Experiment, ExperimentError};
+use grokflow_core::{Config, Metrics, Precision, Scalar, Status, Transitions, WithScalar};
 use rustfft::FftPlanner;
 
 use web_time::{Duration, Instant};
@@ -194,11 +193,8 @@ async fn work<S: Scalar>(
             ..note("", Status::Finished)
         });
     };
-    if let Ok(layout) = Layout::of(&config.with_derived_sizes()) {
-        let text = format!(
-            "preparing {} of data and buffers…",
-            number::bytes(layout.bytes::<S>())
-        );
+    if let Ok(bytes) = Experiment::<S>::bytes_for(config) {
+        let text = format!("preparing {} of data and buffers…", number::bytes(bytes));
         channel.send(note(&text, Status::Running));
     }
     let mut experiment = match Experiment::<S>::new(config) {
@@ -206,18 +202,18 @@ async fn work<S: Scalar>(
         Err(ExperimentError::Config(c)) => return refuse(c.to_string()),
         Err(other) => return refuse(other.to_string()),
     };
-    if reference::applicable(config).is_ok() {
+    // Models without references, too large or infeasible problems just run without the
+    // cosines.
+    let _ = experiment.prepare_references(|| {
         channel.send(note("solving the reference predictors…", Status::Running));
-        // Infeasible problems just run without the cosines.
-        let _ = experiment.compute_references();
-    }
+    });
     let mut reference = Some(Reference::of(&experiment));
     let mut planner = FftPlanner::new();
-    let mut sim = match experiment.simulation() {
-        Ok(sim) => sim,
+    let schedule = SnapshotSchedule::per_decade(SNAPSHOTS_PER_DECADE);
+    let mut driver = match experiment.driver(schedule) {
+        Ok(driver) => driver,
         Err(e) => return refuse(e.to_string()),
     };
-    let mut last_snapshot: Option<f64> = None;
     let mut slices = Slices::default();
     let mut records_sent = 0u64;
     let started = Instant::now();
@@ -248,41 +244,44 @@ async fn work<S: Scalar>(
             }
         }
         // One slice of steps on a worker thread of the pool the core's products share.
-        let (records, snapshots) = on_worker_thread(|| {
-            let mut records = Vec::new();
-            let mut snapshots = Vec::new();
-            loop {
-                let before = records.len();
-                sim.step(&mut |m: &Metrics| {
-                    records.push(*m);
-                    ControlFlow::Continue(())
-                });
-                // Right after a record the parameters are at its grid time.
-                let recorded = records.len() > before;
-                let terminal = sim.status().is_terminal();
-                // The time the parameters are at: t = 0 before the first step.
-                let now = if sim.steps() == 0 {
-                    f64::NEG_INFINITY
-                } else {
-                    sim.log10_t()
-                };
-                let due = last_snapshot.is_none_or(|last| now >= last + 1.0 / SNAPSHOTS_PER_DECADE);
+        let mut records = Vec::new();
+        let mut snapshots = Vec::new();
+        let mut recorded = false;
+        // A snapshot off the schedule: after a single step, and of the run's last state.
+        let mut unscheduled = None;
+        driver.run_while(
+            &mut |m: &Metrics| {
+                records.push(*m);
+                ControlFlow::Continue(())
+            },
+            |sim, stepped| {
+                recorded |= stepped.recorded;
+                let terminal = stepped.status.is_terminal();
                 // A diverged run's parameters are not finite: its last good snapshot stays.
-                let diverged = matches!(sim.status(), Status::Diverged { .. });
-                if !diverged && (single_step || terminal || (recorded && due)) {
-                    last_snapshot = Some(now);
+                let diverged = matches!(stepped.status, Status::Diverged { .. });
+                let extra = !diverged && (single_step || terminal) && !stepped.snapshot_due;
+                if stepped.snapshot_due || extra {
+                    let log10_t = sim.log10_t();
+                    if extra {
+                        unscheduled = Some(log10_t);
+                    }
                     snapshots.push(Snapshot {
-                        log10_t: now,
-                        weights: snapshot(&sim, &mut planner),
+                        log10_t,
+                        weights: snapshot(sim, &mut planner),
                     });
                 }
-                let paced_out = pace.is_some() && !records.is_empty();
+                let paced_out = pace.is_some() && recorded;
                 if single_step || paced_out || terminal || slices.is_over() {
-                    break;
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
                 }
-            }
-            (records, snapshots)
-        });
+            },
+        );
+        if let Some(log10_t) = unscheduled {
+            driver.snapshots_mut().taken(log10_t);
+        }
+        let sim = driver.simulation();
         records_sent += records.len() as u64;
         let terminal = sim.status().is_terminal();
         let update = Update {

@@ -223,7 +223,7 @@ fn the_phase_diagram_runs_a_grid_and_can_be_cancelled() {
     });
     let run = harness.state().live_run().expect("the cell's run");
     assert_eq!(run.config.alpha, 32.0);
-    assert_eq!(harness.state().state.view, grokflow::app::View::Curves);
+    assert_eq!(harness.state().state.view, grokflow_cli::View::Curves);
     let cell = harness
         .state()
         .sweep_cells()

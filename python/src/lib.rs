@@ -63,21 +63,12 @@ fn flags(subcommand: &str) -> PyResult<Vec<(String, bool)>> {
 
 /// Parses `grokflow <argv…>` with the command line's parser; its message as a `ValueError`.
 fn parse(argv: Vec<String>) -> PyResult<grokflow_cli::Command> {
-    use clap::Parser;
-    let argv = std::iter::once("grokflow".to_owned()).chain(argv);
-    match grokflow_cli::Cli::try_parse_from(argv) {
+    match grokflow_cli::argv::parse(argv) {
         Ok(grokflow_cli::Cli {
             command: Some(command),
             ..
         }) => Ok(command),
         Ok(_) => Err(PyValueError::new_err("no subcommand")),
-        // clap's message without its "error: " and usage lines: the flag and what it allows.
-        Err(e) => Err(PyValueError::new_err(clap_message(&e))),
+        Err(message) => Err(PyValueError::new_err(message)),
     }
-}
-
-fn clap_message(e: &clap::Error) -> String {
-    let rendered = e.render().to_string();
-    let first = rendered.lines().next().unwrap_or_default();
-    first.trim_start_matches("error: ").to_owned()
 }

@@ -3,13 +3,13 @@
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
-use grokflow_cli::args::flag_error;
+use grokflow_cli::flags::flag_error;
 use grokflow_cli::progress::Progress;
 use grokflow_cli::{Command, RunArgs};
-use grokflow_core::experiment::{Summary, on_worker_thread};
-use grokflow_core::{Metrics, Scalar, Status, WithScalar};
+use grokflow_core::driver::SnapshotSchedule;
+use grokflow_core::summary::Summary;
+use grokflow_core::{Metrics, Scalar, WithScalar};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -102,48 +102,36 @@ impl WithScalar for Recording<'_> {
         let mut experiment = grokflow_cli::run::experiment::<S>(self.args)?;
         grokflow_cli::run::prepare(self.args, &mut experiment);
         let config = *experiment.config();
-        let mut sim = experiment.simulation().map_err(|e| flag_error(&e))?;
+        let schedule = SnapshotSchedule::per_decade(self.snapshots_per_decade);
+        let mut driver = experiment.driver(schedule).map_err(|e| flag_error(&e))?;
         let mut progress = Progress::new(&config);
         let (mut records, mut snapshot_t, mut snapshots) = (Vec::new(), Vec::new(), Vec::new());
         let as_f64 = |params: &[S]| params.iter().map(|p| p.to_f64()).collect::<Vec<_>>();
-        let start = Instant::now();
-        // On the core's worker thread, as `grokflow run` steps (the same stochastic-rounding
-        // stream, the same shared products).
-        on_worker_thread(|| {
-            let mut last_snapshot = f64::NEG_INFINITY;
-            while !sim.status().is_terminal() {
-                let before = records.len();
-                sim.step(&mut |m: &Metrics| {
-                    progress.record(m);
-                    records.push(*m);
-                    if self.stop.load(Ordering::Relaxed) {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
-                });
-                // Right after a record the parameters are at its grid time.
-                let Some(m) = records.last().filter(|_| records.len() > before) else {
-                    continue;
-                };
-                let log10_t = m.log10_t.unwrap_or(f64::NEG_INFINITY);
-                let diverged = matches!(sim.status(), Status::Diverged { .. });
-                let due = self.snapshots_per_decade > 0.0
-                    && (snapshot_t.is_empty()
-                        || log10_t >= last_snapshot + 1.0 / self.snapshots_per_decade);
-                if due && !diverged {
-                    last_snapshot = log10_t;
-                    snapshot_t.push(m.t);
+        driver.run_while(
+            &mut |m: &Metrics| {
+                progress.record(m);
+                records.push(*m);
+                if self.stop.load(Ordering::Relaxed) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+            |sim, stepped| {
+                if stepped.snapshot_due {
+                    snapshot_t.push(sim.t());
                     snapshots.extend(as_f64(sim.params()));
                 }
-            }
-        });
+                ControlFlow::Continue(())
+            },
+        );
         progress.finish();
-        let summary = Summary::of(&sim, start.elapsed().as_secs_f64());
+        let summary = driver.summary();
+        let params = as_f64(driver.simulation().params());
         Ok(Recorded {
             summary,
             records,
-            params: as_f64(sim.params()),
+            params,
             snapshot_t,
             snapshots,
         })

@@ -7,7 +7,9 @@
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
-use grokflow_core::experiment::{Experiment, Summary, on_worker_thread, trajectory};
+use grokflow_core::driver::SnapshotSchedule;
+use grokflow_core::experiment::{Experiment, trajectory};
+use grokflow_core::summary::Summary;
 use grokflow_core::{Config, Metrics, Scalar};
 
 /// A file of `tests/data/`.
@@ -62,13 +64,17 @@ pub fn run<S: Scalar>(config: &Config, references: bool) -> (Summary, Vec<Metric
 /// about when a run groks needs nothing after it); `None` when the run ends first.
 pub fn t_grok<S: Scalar>(config: &Config) -> Option<f64> {
     let mut experiment = Experiment::<S>::new(config).expect("valid configuration");
-    let mut sim = experiment.simulation().expect("valid configuration");
-    on_worker_thread(|| {
-        while !sim.status().is_terminal() && sim.transitions().log10_t_grok.is_none() {
-            sim.step(&mut |_: &Metrics| ControlFlow::Continue(()));
-        }
-    });
-    sim.transitions().t_grok()
+    let mut driver = experiment
+        .driver(SnapshotSchedule::NEVER)
+        .expect("valid configuration");
+    driver.run_while(
+        &mut |_: &Metrics| ControlFlow::Continue(()),
+        |sim, _| match sim.transitions().log10_t_grok {
+            Some(_) => ControlFlow::Break(()),
+            None => ControlFlow::Continue(()),
+        },
+    );
+    driver.simulation().transitions().t_grok()
 }
 
 /// Asserts that `got`, grokflow's value of `what` at `step`, is within `max_relative_error`

@@ -4,18 +4,19 @@
 //! same allocation-free core the firmware runs.
 
 use std::prelude::rust_2024::*;
-use std::{fmt, format, time::Instant};
+use std::{fmt, format};
 
 use crate::config::Config;
 use crate::config::error::ConfigError;
 use crate::data::task::{self, TaskData};
+use crate::host::driver::{Driver, SnapshotSchedule};
 use crate::host::file_data::DataFile;
 use crate::host::reference::{self, Predictors, ReferenceError};
+use crate::host::summary::Summary;
 use crate::numbers::scalar::Scalar;
 use crate::run::metrics::{Metrics, References};
-use crate::run::simulation::{Observer, Simulation, Status};
+use crate::run::simulation::{Observer, Simulation};
 use crate::run::storage::Layout;
-use crate::run::transition::Transitions;
 
 /// Why an experiment could not be set up.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,48 +52,6 @@ impl std::error::Error for ExperimentError {}
 impl From<ConfigError> for ExperimentError {
     fn from(e: ConfigError) -> Self {
         Self::Config(e)
-    }
-}
-
-/// The outcome of a run, for summaries and comparisons.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Summary {
-    /// What was run.
-    pub config: Config,
-    /// Name of the number format.
-    pub precision: &'static str,
-    /// How the run ended.
-    pub status: Status,
-    /// Integrator steps.
-    pub steps: u64,
-    /// Gradient evaluations.
-    pub gradient_evals: u64,
-    /// Transition times found.
-    pub transitions: Transitions,
-    /// `ln α / λ`.
-    pub t_predicted: Option<f64>,
-    /// The last metrics record.
-    pub last: Option<Metrics>,
-    /// Wall-clock seconds spent in the run (data generation and references excluded).
-    pub wall_s: f64,
-}
-
-impl Summary {
-    /// Where `sim` stands, after `wall_s` seconds of stepping (for front ends that step a
-    /// simulation themselves, in slices).
-    pub fn of<S: Scalar>(sim: &Simulation<'_, S>, wall_s: f64) -> Self {
-        let config = *sim.config();
-        Self {
-            config,
-            precision: S::NAME,
-            status: sim.status(),
-            steps: sim.steps(),
-            gradient_evals: sim.gradient_evals(),
-            transitions: sim.transitions(),
-            t_predicted: config.t_predicted(),
-            last: sim.last_metrics().copied(),
-            wall_s,
-        }
     }
 }
 
@@ -267,13 +226,33 @@ impl<S: Scalar> Experiment<S> {
         Simulation::new(&self.config, &data, references, &mut self.work)
     }
 
+    /// Solves the reference predictors where the model has them and they fit, calling
+    /// `announce` first (solving can take seconds). Says why not otherwise:
+    /// [`ReferenceError::NotLinear`] and [`ReferenceError::TooLarge`] before any work, a
+    /// solver's failure after it; the run then goes on without the cosines.
+    pub fn prepare_references(&mut self, announce: impl FnOnce()) -> Result<(), ReferenceError> {
+        reference::applicable(&self.config)?;
+        announce();
+        self.compute_references().map(|_| ())
+    }
+
+    /// Bytes of data and working memory `config` takes in format `S` (what [`Experiment::new`]
+    /// allocates), for a front end that announces a long preparation.
+    pub fn bytes_for(config: &Config) -> Result<usize, ConfigError> {
+        Ok(Layout::of(&config.with_derived_sizes())?.bytes::<S>())
+    }
+
+    /// A driver for a fresh simulation from `θ(0)` (see [`Experiment::simulation`]).
+    pub fn driver(&mut self, snapshots: SnapshotSchedule) -> Result<Driver<'_, S>, ConfigError> {
+        Ok(Driver::new(self.simulation()?, snapshots))
+    }
+
     /// Runs from `θ(0)` to the end and summarises. With the `parallel` feature the run
-    /// happens on one of rayon's worker threads (see [`on_worker_thread`]).
+    /// happens on one of rayon's worker threads (see [`on_worker_thread`](crate::host::driver::on_worker_thread)).
     pub fn run<O: Observer + Send>(&mut self, observer: &mut O) -> Result<Summary, ConfigError> {
-        let mut sim = self.simulation()?;
-        let start = Instant::now();
-        on_worker_thread(|| sim.run(observer));
-        Ok(Summary::of(&sim, start.elapsed().as_secs_f64()))
+        let mut driver = self.driver(SnapshotSchedule::NEVER)?;
+        driver.run(observer);
+        Ok(driver.summary())
     }
 
     /// Runs to the end (or a divergence), collecting every record.
@@ -284,32 +263,6 @@ impl<S: Scalar> Experiment<S> {
             core::ops::ControlFlow::Continue(())
         })?;
         Ok((summary, records))
-    }
-}
-
-/// Runs `op` on one of rayon's worker threads (feature `parallel`; without it, here), and
-/// waits for it. A product that the core shares among threads (the MLP's, the large sign
-/// passes) then starts at once on the worker that meets it, with the others joining,
-/// instead of being handed from an outside thread to the pool and waited for at every
-/// product: a fifth of a paper-size MLP step (`mlp_paper_gd_step`, 2 cores).
-///
-/// The thread's stochastic-rounding stream goes along and comes back, so a run in an
-/// emulated format draws the same numbers wherever it steps.
-pub fn on_worker_thread<R: Send>(op: impl FnOnce() -> R + Send) -> R {
-    #[cfg(feature = "parallel")]
-    {
-        use crate::numbers::scalar::{set_stream, stream};
-        let state = stream();
-        let (result, state) = rayon::scope(|_| {
-            set_stream(state);
-            (op(), stream())
-        });
-        set_stream(state);
-        result
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        op()
     }
 }
 

@@ -6,11 +6,12 @@ use core::ops::ControlFlow;
 use std::prelude::rust_2024::*;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 use std::{format, thread};
 
 use crate::config::{Config, ConfigError, Integrator};
-use crate::host::experiment::{Experiment, ExperimentError, Summary, on_worker_thread};
+use crate::host::driver::SnapshotSchedule;
+use crate::host::experiment::{Experiment, ExperimentError};
+use crate::host::summary::Summary;
 use crate::numbers::precision::{Precision, WithScalar};
 use crate::numbers::scalar::Scalar;
 use crate::run::decay_warning::DecayWarning;
@@ -198,18 +199,25 @@ impl WithScalar for Run<'_> {
     type Output = Result<(Summary, Vec<Metrics>), ExperimentError>;
     fn run<S: Scalar>(self) -> Self::Output {
         let mut experiment = Experiment::<S>::new(self.config)?;
-        let mut sim = experiment.simulation()?;
+        let mut driver = experiment.driver(SnapshotSchedule::NEVER)?;
         let mut records = Vec::new();
-        let start = Instant::now();
-        on_worker_thread(|| {
-            while !sim.status().is_terminal() && sim.gradient_evals() < self.budget {
-                sim.step(&mut |m: &Metrics| {
+        let budget = self.budget;
+        if driver.simulation().gradient_evals() < budget {
+            driver.run_while(
+                &mut |m: &Metrics| {
                     records.push(*m);
                     ControlFlow::Continue(())
-                });
-            }
-        });
-        Ok((Summary::of(&sim, start.elapsed().as_secs_f64()), records))
+                },
+                |sim, _| {
+                    if sim.gradient_evals() < budget {
+                        ControlFlow::Continue(())
+                    } else {
+                        ControlFlow::Break(())
+                    }
+                },
+            );
+        }
+        Ok((driver.summary(), records))
     }
 }
 

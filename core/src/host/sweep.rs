@@ -8,7 +8,8 @@ use std::thread;
 use std::vec;
 
 use crate::config::Config;
-use crate::host::experiment::{Experiment, Summary};
+use crate::host::experiment::{Experiment, ExperimentError};
+use crate::host::summary::Summary;
 use crate::run::metrics::Metrics;
 use crate::run::simulation::Status;
 
@@ -142,6 +143,33 @@ impl Shard {
     }
 }
 
+/// A cell's place in the grid: (α index, λ index, seed offset).
+pub type CellAt = (usize, usize, u64);
+
+/// A cell ready to run: its place, configuration and experiment (f32).
+#[derive(Debug)]
+pub struct PreparedCell {
+    /// Where it is in the grid.
+    pub at: CellAt,
+    /// Its configuration.
+    pub config: Config,
+    /// Its data and buffers.
+    pub experiment: Experiment<f32>,
+}
+
+/// How running one cell ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CellRun {
+    /// It ran to the end (or diverged).
+    Done(Box<Cell>),
+    /// Its configuration could not be built.
+    Failed,
+    /// `cancel` was set before it ended.
+    Cancelled,
+    /// The index is outside the grid.
+    Outside,
+}
+
 /// One finished cell.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Cell {
@@ -161,7 +189,7 @@ pub struct Cell {
 
 impl Cell {
     /// The cell at `(α index, λ index, seed offset)` whose run of `config` ended as `summary`.
-    pub fn new(at: (usize, usize, u64), config: Config, summary: Summary) -> Self {
+    pub fn new(at: CellAt, config: Config, summary: Summary) -> Self {
         let (alpha_index, lambda_index, seed_offset) = at;
         Self {
             alpha_index,
@@ -210,6 +238,44 @@ impl Grid {
         (seed_offset as usize * self.lambdas.len() + lambda_index) * self.alphas.len() + alpha_index
     }
 
+    /// Cell `index` ready to drive; `None`
+    /// outside the grid. [`Grid::run_cell`] runs it on this thread; a front end that must
+    /// step it in slices (a browser page) drives it itself and makes the cell with
+    /// [`Cell::new`].
+    pub fn cell_experiment(&self, index: usize) -> Option<Result<PreparedCell, ExperimentError>> {
+        let (alpha_index, lambda_index, seed_offset, config) = self.cell_config(index)?;
+        let at = (alpha_index, lambda_index, seed_offset);
+        Some(Experiment::new(&config).map(|experiment| PreparedCell {
+            at,
+            config,
+            experiment,
+        }))
+    }
+
+    /// Runs cell `index` in f32 to the end on this thread (stopping between steps once
+    /// `cancel` is set).
+    pub fn run_cell(&self, index: usize, cancel: &AtomicBool) -> CellRun {
+        let Some(prepared) = self.cell_experiment(index) else {
+            return CellRun::Outside;
+        };
+        let Ok(mut cell) = prepared else {
+            return CellRun::Failed;
+        };
+        let Ok(summary) = cell.experiment.run(&mut |_: &Metrics| {
+            if cancel.load(Ordering::Relaxed) {
+                core::ops::ControlFlow::Break(())
+            } else {
+                core::ops::ControlFlow::Continue(())
+            }
+        }) else {
+            return CellRun::Failed;
+        };
+        if summary.status == Status::Stopped {
+            return CellRun::Cancelled;
+        }
+        CellRun::Done(Box::new(Cell::new(cell.at, cell.config, summary)))
+    }
+
     /// Runs every cell in f32 on `threads` threads, sending each finished cell to `done` as
     /// it completes (in completion order). Stops early, between steps, once `cancel` is set.
     /// Cells whose configuration cannot be built are skipped; the return value counts them.
@@ -238,32 +304,14 @@ impl Grid {
                         if i >= cells || cancel.load(Ordering::Relaxed) {
                             return;
                         }
-                        let index = shard.cell(i);
-                        let Some((alpha_index, lambda_index, seed_offset, config)) =
-                            self.cell_config(index)
-                        else {
-                            return;
-                        };
-                        let Ok(mut experiment) = Experiment::<f32>::new(&config) else {
-                            failed.fetch_add(1, Ordering::Relaxed);
-                            continue;
-                        };
-                        let run = experiment.run(&mut |_: &Metrics| {
-                            if cancel.load(Ordering::Relaxed) {
-                                core::ops::ControlFlow::Break(())
-                            } else {
-                                core::ops::ControlFlow::Continue(())
+                        let cell = match self.run_cell(shard.cell(i), cancel) {
+                            CellRun::Done(cell) => *cell,
+                            CellRun::Failed => {
+                                failed.fetch_add(1, Ordering::Relaxed);
+                                continue;
                             }
-                        });
-                        let Ok(summary) = run else {
-                            failed.fetch_add(1, Ordering::Relaxed);
-                            continue;
+                            CellRun::Cancelled | CellRun::Outside => return,
                         };
-                        if summary.status == Status::Stopped {
-                            return;
-                        }
-                        let cell =
-                            Cell::new((alpha_index, lambda_index, seed_offset), config, summary);
                         if done.send(cell).is_err() {
                             return;
                         }

@@ -88,7 +88,7 @@ fn flow_agrees_with_gd<S: Scalar>() {
         (t_flow / t_gd - 1.0).abs() < 0.02,
         "t_grok {t_flow} vs {t_gd}"
     );
-    let final_acc = |s: &grokflow_core::experiment::Summary| s.last.and_then(|m| m.test_acc);
+    let final_acc = |s: &grokflow_core::summary::Summary| s.last.and_then(|m| m.test_acc);
     assert_eq!(final_acc(&flow), final_acc(&gd));
 
     // Both record on the same grid: gd at the first step at or after each grid time.

@@ -1,5 +1,6 @@
-//! The core reads bottom-up: each layer folder of `core/src` uses only the layers below it,
-//! and no two of its modules use each other (directly or round a longer loop).
+//! The crates read bottom-up. The core:  each layer folder of `core/src` uses only the layers below it,
+//! and no two of its modules use each other (directly or round a longer loop). The front
+//! ends (`cli`, `gui`, `python`): no two modules use each other either.
 //!
 //! Dependencies are read from the source text: every `crate::…` path outside comments and
 //! unit tests. A path through a layer's re-exports (`crate::data::Dataset`) counts as a use
@@ -20,13 +21,33 @@ const LAYERS: [&str; 8] = [
     "host",
 ];
 
-fn core_src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/src")
+/// `crate/src` of a workspace member.
+fn src_of(member: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(member)
+        .join("src")
+}
+
+/// Every module of the library below `root` (module path → code without comments and unit
+/// tests; `""` for `lib.rs`); binaries (`main.rs`) are crates of their own and left out.
+fn modules_below(root: &Path) -> BTreeMap<String, String> {
+    let mut files = Vec::new();
+    rust_files(root, &mut files);
+    files
+        .iter()
+        .filter(|path| !path.ends_with("main.rs"))
+        .map(|path| {
+            let relative = path.strip_prefix(root).expect("below the root");
+            let text = std::fs::read_to_string(path).expect("source");
+            (module_of(relative), code(&text))
+        })
+        .collect()
 }
 
 /// Every `.rs` file below `dir`.
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("core/src is readable") {
+    for entry in std::fs::read_dir(dir).expect("src is readable") {
         let path = entry.expect("entry").path();
         if path.is_dir() {
             rust_files(&path, out);
@@ -157,10 +178,18 @@ fn problems(modules: &BTreeMap<String, String>) -> Vec<String> {
             }
         }
     }
-    // No cycle among modules: depth-first search with the current path on a stack.
-    fn visit<'a>(
+    if let Some(cycle) = first_cycle(&edges) {
+        problems.push(format!("import cycle: {}", cycle.join(" → ")));
+    }
+    problems
+}
+
+/// The first import cycle among `edges` (module → modules it uses), by depth-first search
+/// with the current path on a stack.
+fn first_cycle<K: AsRef<str> + Ord>(edges: &BTreeMap<K, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit<'a, K: AsRef<str> + Ord>(
         node: &'a str,
-        edges: &'a BTreeMap<&str, BTreeSet<String>>,
+        edges: &'a BTreeMap<K, BTreeSet<String>>,
         stack: &mut Vec<&'a str>,
         done: &mut BTreeSet<&'a str>,
     ) -> Option<Vec<String>> {
@@ -171,7 +200,11 @@ fn problems(modules: &BTreeMap<String, String>) -> Vec<String> {
             return None;
         }
         stack.push(node);
-        for next in edges.get(node).into_iter().flatten() {
+        let next = edges
+            .iter()
+            .find(|(k, _)| k.as_ref() == node)
+            .map(|(_, v)| v);
+        for next in next.into_iter().flatten() {
             if let Some(cycle) = visit(next, edges, stack, done) {
                 return Some(cycle);
             }
@@ -180,28 +213,35 @@ fn problems(modules: &BTreeMap<String, String>) -> Vec<String> {
         None
     }
     let mut done = BTreeSet::new();
-    for node in edges.keys() {
-        if let Some(cycle) = visit(node, &edges, &mut Vec::new(), &mut done) {
-            problems.push(format!("import cycle: {}", cycle.join(" → ")));
-            break;
+    edges
+        .keys()
+        .find_map(|node| visit(node.as_ref(), edges, &mut Vec::new(), &mut done))
+}
+
+/// The first import cycle among the modules of a crate without layers (a front end): an
+/// edge from each file's module to every other module its `crate::` paths reach, directly or
+/// through a re-export at the crate root.
+fn front_end_cycle(modules: &BTreeMap<String, String>) -> Option<Vec<String>> {
+    let exports = root_exports(modules.get("").map_or("", String::as_str));
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, code) in modules.iter().filter(|(m, _)| !m.is_empty()) {
+        for path in crate_paths(code) {
+            let target = if modules.contains_key(&path[0]) {
+                Some(path[0].clone())
+            } else {
+                exports.get(&path[0]).cloned()
+            };
+            if let Some(target) = target.filter(|t| t != module && !t.is_empty()) {
+                edges.entry(module.clone()).or_default().insert(target);
+            }
         }
     }
-    problems
+    first_cycle(&edges)
 }
 
 #[test]
 fn layers_use_only_the_layers_below_and_modules_form_no_cycle() {
-    let root = core_src();
-    let mut files = Vec::new();
-    rust_files(&root, &mut files);
-    let modules: BTreeMap<String, String> = files
-        .iter()
-        .map(|path| {
-            let relative = path.strip_prefix(&root).expect("below core/src");
-            let text = std::fs::read_to_string(path).expect("source");
-            (module_of(relative), code(&text))
-        })
-        .collect();
+    let modules = modules_below(&src_of("core"));
     for layer in LAYERS {
         assert!(
             modules.contains_key(layer),
@@ -239,5 +279,48 @@ fn the_checker_finds_an_upward_use_and_a_cycle() {
     assert_eq!(
         code("use crate::a;\n// crate::b\n#[cfg(test)]\nmod tests {\n use crate::c;\n}\n"),
         "use crate::a;\n"
+    );
+}
+
+#[test]
+fn the_front_ends_modules_form_no_cycle() {
+    for member in ["cli", "gui", "python"] {
+        let modules = modules_below(&src_of(member));
+        assert!(
+            modules.len() > 3,
+            "{member}: only {} modules read",
+            modules.len()
+        );
+        if let Some(cycle) = front_end_cycle(&modules) {
+            panic!("{member}/src: import cycle {}", cycle.join(" → "));
+        }
+    }
+}
+
+#[test]
+fn the_front_end_checker_finds_a_cycle_through_a_re_export() {
+    let modules = |extra: &str| -> BTreeMap<String, String> {
+        [
+            ("", "pub use app::App;"),
+            ("app", "use crate::link::parse;"),
+            ("link", extra),
+            ("worker", "use crate::App;"),
+        ]
+        .into_iter()
+        .map(|(m, c)| (m.to_owned(), code(c)))
+        .collect()
+    };
+    assert_eq!(front_end_cycle(&modules("")), None);
+    assert_eq!(
+        front_end_cycle(&modules("fn f(_: crate::App) {}")),
+        Some(vec!["app".to_owned(), "link".to_owned()])
+    );
+    assert_eq!(
+        front_end_cycle(&modules("use crate::worker;")),
+        Some(vec![
+            "app".to_owned(),
+            "link".to_owned(),
+            "worker".to_owned()
+        ])
     );
 }

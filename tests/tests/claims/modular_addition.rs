@@ -4,7 +4,7 @@
 //! (2-homogeneous), on which the orderings are checked; `fig2-quadratic-small` the
 //! 3-homogeneous quadratic one, which groks and collapses the same way.
 
-use grokflow_core::experiment::Summary;
+use grokflow_core::summary::Summary;
 use grokflow_core::{Config, FIG2_QUADRATIC_SMALL, FIG2_SMALL, MLP_TINY, Scalar, Status};
 use grokflow_tests::{run, t_grok};
 

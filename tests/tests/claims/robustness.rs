@@ -4,8 +4,9 @@
 //! `Diverged`, with every record finite and no transition time that is NaN; one it refuses
 //! must get an error that names the field.
 
-use grokflow_core::experiment::{Experiment, Summary, trajectory};
+use grokflow_core::experiment::{Experiment, trajectory};
 use grokflow_core::file_data::DataFile;
+use grokflow_core::summary::Summary;
 use grokflow_core::{
     Config, FIG1A_SMALL, FIG2_QUADRATIC_SMALL, FIG3_SMALL, Integrator, Metrics, SPARSE_REG_SMALL,
     Scalar, Status,
