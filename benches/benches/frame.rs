@@ -37,7 +37,7 @@ fn running(view: View) -> Harness<'static, ExplorerApp> {
                 },
             )
         });
-    harness.state_mut().state.form = Form::from_config(&config, Precision::F32, "custom");
+    harness.state_mut().settings.form = Form::from_config(&config, Precision::F32, "custom");
     harness.run_steps(2);
     harness
         .get_by_role_and_label(egui::accesskit::Role::Button, "Run")
@@ -46,7 +46,8 @@ fn running(view: View) -> Harness<'static, ExplorerApp> {
     let start = Instant::now();
     while harness
         .state()
-        .live_run()
+        .runs()
+        .live()
         .is_none_or(|r| r.records.len() < 40)
         && start.elapsed() < Duration::from_secs(60)
     {

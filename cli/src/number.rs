@@ -4,19 +4,7 @@
 /// otherwise in exponent form (`1e200`, `2.5e-5`).
 pub fn short(v: f64) -> String {
     if v == 0.0 || !v.is_finite() || (1e-3..1e5).contains(&v.abs()) {
-        // Rounded to 4 significant digits so that log-spaced values stay short.
-        let digits = 3 - v.abs().log10().floor().clamp(-3.0, 4.0) as i32;
-        let rounded = format!("{:.*}", digits.max(0) as usize, v);
-        let trimmed = if rounded.contains('.') {
-            rounded.trim_end_matches('0').trim_end_matches('.')
-        } else {
-            &rounded
-        };
-        return if v == 0.0 {
-            "0".to_owned()
-        } else {
-            trimmed.to_owned()
-        };
+        return plain(v);
     }
     let text = format!("{v:.3e}");
     let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
@@ -24,13 +12,54 @@ pub fn short(v: f64) -> String {
     format!("{mantissa}e{exponent}")
 }
 
-/// A time given by its `log10`, as [`short`] writes it while it fits in an f64, and as
-/// `1e400` beyond (descent on ln L reaches such times).
-pub fn time(log10_t: f64) -> String {
-    if log10_t < 300.0 {
-        short(10f64.powf(log10_t))
+/// `v` without an exponent, rounded to 4 significant digits (never fewer than the integer
+/// part), so that log-spaced values stay short.
+fn plain(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return if v == 0.0 {
+            "0".to_owned()
+        } else {
+            v.to_string()
+        };
+    }
+    let digits = 3 - v.abs().log10().floor().clamp(-3.0, 4.0) as i32;
+    let rounded = format!("{:.*}", digits.max(0) as usize, v);
+    if rounded.contains('.') {
+        rounded
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_owned()
     } else {
-        format!("1e{log10_t:.0}")
+        rounded
+    }
+}
+
+/// Above `t = 10^TIME_EXPONENT_FROM`, times are written by their exponent (`10^231.90`): one
+/// threshold for the command line's summaries, the explorer's status line and the figures.
+/// Below it they are plain numbers; above it, what fig. 4's descent on ln L reaches (10^300
+/// and more, beyond an f64) stays readable.
+pub const TIME_EXPONENT_FROM: f64 = 6.0;
+
+/// A time given by its `log10`, short (4 significant digits; figures, the time slider):
+/// `0`, `0.01`, `3315`, `10^40.20`.
+pub fn time(log10_t: f64) -> String {
+    if log10_t > TIME_EXPONENT_FROM {
+        format!("10^{log10_t:.2}")
+    } else {
+        plain(10f64.powf(log10_t))
+    }
+}
+
+/// A time given by its `log10` to 4 decimal places (summaries, the status line): `0`,
+/// `0.01`, `3315.1234`, `10^40.20`; `—` for none.
+pub fn precise_time(log10_t: Option<f64>) -> String {
+    match log10_t {
+        None => "—".to_owned(),
+        Some(l) if l > TIME_EXPONENT_FROM => format!("10^{l:.2}"),
+        Some(l) => {
+            let scale = 1e4;
+            format!("{}", (grokflow_core::from_log10(l) * scale).round() / scale)
+        }
     }
 }
 
@@ -68,6 +97,13 @@ mod tests {
             assert_eq!(short(v), text, "{v}");
         }
         assert_eq!(time(3.0), "1000");
-        assert_eq!(time(400.2), "1e400");
+        assert_eq!(time(f64::NEG_INFINITY), "0");
+        assert_eq!(time(5.5), "316228");
+        assert_eq!(time(400.2), "10^400.20");
+        assert_eq!(precise_time(Some(-2.0)), "0.01");
+        assert_eq!(precise_time(Some(3315.123456_f64.log10())), "3315.1235");
+        assert_eq!(precise_time(Some(f64::NEG_INFINITY)), "0");
+        assert_eq!(precise_time(Some(231.9)), "10^231.90");
+        assert_eq!(precise_time(None), "—");
     }
 }

@@ -1,6 +1,8 @@
 //! The end-of-run summary, as JSON for scripts and as text for people.
 
 use grokflow_core::summary::Summary;
+
+use crate::number;
 use grokflow_core::{Divergence, Status};
 use serde::Serialize;
 use serde_json::Value;
@@ -96,21 +98,10 @@ pub fn to_json(summary: &Summary, preset: &str) -> Value {
     serde_json::to_value(json).unwrap_or(Value::Null)
 }
 
-/// `x` with at most `places` decimals, without trailing zeros.
-fn round_to(x: f64, places: i32) -> f64 {
-    let scale = 10f64.powi(places);
-    (x * scale).round() / scale
-}
-
 /// A few aligned lines for a terminal.
 pub fn to_text(summary: &Summary, preset: &str) -> String {
     let c = &summary.config;
-    // Times beyond 10^15 are shown by their exponent: they are what fig. 4 is about.
-    let time = |log10_t: Option<f64>| match log10_t {
-        None => "—".to_owned(),
-        Some(l) if l > 15.0 => format!("10^{l:.2}"),
-        Some(l) => format!("{}", round_to(grokflow_core::from_log10(l), 4)),
-    };
+    let time = number::precise_time;
     let mut out = format!(
         "{preset}: {} d={} n={} n_test={} α={} λ={} loss={} {} {}\n",
         c.task.name(),

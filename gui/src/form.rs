@@ -62,6 +62,11 @@ impl Form {
         self.values.entry(field.to_owned()).or_default()
     }
 
+    /// The form's number format (f32 while its name is not one).
+    pub fn precision(&self) -> Precision {
+        Precision::from_name(&self.precision).unwrap_or_default()
+    }
+
     /// The configuration and precision, or every field that is wrong.
     pub fn parse(&self) -> Result<(Config, Precision), Vec<FieldError>> {
         let mut errors = Vec::new();

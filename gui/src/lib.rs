@@ -6,12 +6,21 @@
 //! format, owns the buffers and presents the results.
 
 pub mod app;
-pub mod display;
+pub mod central_view;
+pub mod command;
+pub mod controls_panel;
+pub mod file_actions;
 pub mod form;
+pub mod glyphs;
 pub mod link;
+pub mod menu_bar;
+#[cfg(target_arch = "wasm32")]
+pub mod page_state;
 pub mod phase_view;
 pub mod plots;
 pub mod run_data;
+pub mod runs;
+pub mod settings;
 pub mod snapshots;
 pub mod task;
 pub mod time_cursor;
@@ -20,4 +29,5 @@ pub mod user_files;
 pub mod web;
 pub mod weights;
 pub mod weights_view;
+pub mod window_capture;
 pub mod worker;

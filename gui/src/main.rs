@@ -12,7 +12,7 @@ fn main() -> std::process::ExitCode {
         return refused;
     }
     let Some(command) = cli.command else {
-        return match grokflow::app::run_native(cli.explorer) {
+        return match open_window(cli.explorer) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: cannot open the explorer window: {e}");
@@ -26,7 +26,26 @@ fn main() -> std::process::ExitCode {
     grokflow_cli::execute(command)
 }
 
+/// Opens the explorer window as the explorer flags of `grokflow` ask.
+#[cfg(not(target_arch = "wasm32"))]
+fn open_window(start: grokflow_cli::ExplorerArgs) -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1440.0, 900.0])
+            .with_title("grokflow"),
+        renderer: eframe::Renderer::Glow,
+        // A screenshot run must not read or overwrite the user's saved settings.
+        persist_window: start.screenshot.is_none(),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "grokflow",
+        options,
+        Box::new(move |cc| Ok(Box::new(grokflow::app::ExplorerApp::new(cc, start)))),
+    )
+}
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    grokflow::web::start();
+    grokflow::web::start(|cc, query| Box::new(grokflow::app::ExplorerApp::from_link(cc, query)));
 }

@@ -40,6 +40,15 @@ impl TimeCursor {
         self.playing = false;
     }
 
+    /// Puts the cursor at time `t` (t = 0 is before the first grid time).
+    pub fn select_time(&mut self, t: f64) {
+        self.select(if t > 0.0 {
+            t.log10()
+        } else {
+            f64::NEG_INFINITY
+        });
+    }
+
     /// Starts a playback from t = 0 over `span` (first and last grid `log10 t`).
     pub fn play(&mut self, span: (f64, f64)) {
         self.selected = Some(span.0 - ZERO_ROOM);

@@ -9,8 +9,6 @@ use std::sync::mpsc::{self, Receiver};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, Document, HtmlAnchorElement, HtmlCanvasElement, Url};
 
-use crate::app::ExplorerApp;
-
 /// The canvas the app draws on.
 const CANVAS: &str = "grokflow_canvas";
 /// The element that shows the app's state to the page (see [`publish`]).
@@ -22,10 +20,12 @@ fn document() -> Option<Document> {
     web_sys::window()?.document()
 }
 
-/// Starts the explorer on the page's canvas, configured by the page's URL (see
-/// [`crate::link`]).
-pub fn start() {
-    wasm_bindgen_futures::spawn_local(async {
+/// Starts the app `make` builds from the page's URL query (see [`crate::link`]) on the
+/// page's canvas.
+pub fn start(
+    make: impl FnOnce(&eframe::CreationContext<'_>, &str) -> Box<dyn eframe::App> + 'static,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
         let Some(document) = document() else { return };
         let Some(canvas) = document
             .get_element_by_id(CANVAS)
@@ -38,7 +38,7 @@ pub fn start() {
             .start(
                 canvas,
                 eframe::WebOptions::default(),
-                Box::new(move |cc| Ok(Box::new(ExplorerApp::from_link(cc, &query)))),
+                Box::new(move |cc| Ok(make(cc, &query))),
             )
             .await;
         match started {

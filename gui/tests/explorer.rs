@@ -7,6 +7,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use grokflow::app::ExplorerApp;
 use grokflow::form::Form;
+use grokflow::phase_view::Sweep;
 use grokflow::weights::Weights;
 use grokflow_cli::ExplorerArgs;
 use grokflow_core::{Config, Precision, Status};
@@ -26,7 +27,7 @@ fn harness() -> Harness<'static, ExplorerApp> {
     let mut harness = Harness::builder()
         .with_size([1440.0, 900.0])
         .build_eframe(|cc| ExplorerApp::new(cc, ExplorerArgs::default()));
-    harness.state_mut().state.form = Form::from_config(&small(), Precision::F32, "custom");
+    harness.state_mut().settings.form = Form::from_config(&small(), Precision::F32, "custom");
     harness.run_steps(2);
     harness
 }
@@ -48,9 +49,11 @@ fn run_button_starts_a_run_that_finishes_with_records() {
     harness.get_by_role_and_label(Role::Button, "Run").click();
     harness.run_steps(1);
     wait_for(&mut harness, |app| {
-        app.live_run().is_some_and(|r| r.status == Status::Finished)
+        app.runs()
+            .live()
+            .is_some_and(|r| r.status == Status::Finished)
     });
-    let run = harness.state().live_run().expect("live run");
+    let run = harness.state().runs().live().expect("live run");
     // t = 0 plus 20 records per decade from 0.01 to 100.
     assert_eq!(run.records.len(), 82);
     assert!(run.records.iter().all(|m| m.is_finite()));
@@ -65,11 +68,11 @@ fn a_typed_bad_value_is_shown_next_to_its_field_and_never_applied() {
     alpha.type_text("x");
     harness.run_steps(2);
     harness.get_by_label_contains("\"128x\" is not a number");
-    assert!(harness.state().state.form.parse().is_err());
+    assert!(harness.state().settings.form.parse().is_err());
     // Run is disabled, and clicking it starts nothing.
     harness.get_by_role_and_label(Role::Button, "Run").click();
     harness.run_steps(2);
-    assert!(harness.state().live_run().is_none());
+    assert!(harness.state().runs().live().is_none());
 }
 
 /// A configuration that validates but whose start cannot be represented in the chosen
@@ -87,12 +90,12 @@ fn a_run_that_cannot_start_says_why() {
         ..small()
     };
     assert_eq!(config.validate(), Ok(()));
-    harness.state_mut().state.form = Form::from_config(&config, Precision::F32, "custom");
+    harness.state_mut().settings.form = Form::from_config(&config, Precision::F32, "custom");
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Run").click();
     harness.run_steps(1);
     wait_for(&mut harness, |app| {
-        app.live_run().is_some_and(|r| r.error.is_some())
+        app.runs().live().is_some_and(|r| r.error.is_some())
     });
     harness.get_by_label_contains("Could not start: alpha");
 }
@@ -101,22 +104,22 @@ fn a_run_that_cannot_start_says_why() {
 fn pause_and_step_control_the_run() {
     let mut harness = harness();
     // Five records a second: the run is still going when we pause it.
-    harness.state_mut().state.pace = Some(5.0);
+    harness.state_mut().settings.pace = Some(5.0);
     harness.get_by_role_and_label(Role::Button, "Run").click();
     wait_for(&mut harness, |app| {
-        app.live_run().is_some_and(|r| r.steps > 0)
+        app.runs().live().is_some_and(|r| r.steps > 0)
     });
     harness.get_by_role_and_label(Role::Button, "Pause").click();
     harness.run_steps(3);
     std::thread::sleep(Duration::from_millis(100));
     harness.run_steps(2);
-    let paused_at = harness.state().live_run().expect("run").steps;
+    let paused_at = harness.state().runs().live().expect("run").steps;
     std::thread::sleep(Duration::from_millis(100));
     harness.run_steps(2);
-    assert_eq!(harness.state().live_run().expect("run").steps, paused_at);
+    assert_eq!(harness.state().runs().live().expect("run").steps, paused_at);
     harness.get_by_role_and_label(Role::Button, "Step").click();
     wait_for(&mut harness, |app| {
-        app.live_run().is_some_and(|r| r.steps == paused_at + 1)
+        app.runs().live().is_some_and(|r| r.steps == paused_at + 1)
     });
 }
 
@@ -144,13 +147,13 @@ fn loading_a_broken_or_newer_file_explains_and_keeps_the_form() {
     ];
     for (name, content, needle) in cases {
         let mut harness = harness();
-        let before = harness.state().state.form.clone();
-        harness.state_mut().state.experiment_path = temp_file(name, content);
+        let before = harness.state().settings.form.clone();
+        harness.state_mut().settings.experiment_path = temp_file(name, content);
         harness.get_by_role_and_label(Role::Button, "Load").click();
         harness.run_steps(2);
         let (message, error) = harness.state().message().expect("a message");
         assert!(error && message.contains(needle), "{message}");
-        assert_eq!(harness.state().state.form, before);
+        assert_eq!(harness.state().settings.form, before);
     }
 }
 
@@ -158,16 +161,16 @@ fn loading_a_broken_or_newer_file_explains_and_keeps_the_form() {
 fn save_then_load_restores_the_experiment() {
     let mut harness = harness();
     let path = temp_file("saved.json", "");
-    harness.state_mut().state.experiment_path = path.clone();
+    harness.state_mut().settings.experiment_path = path.clone();
     harness.get_by_role_and_label(Role::Button, "Save").click();
     harness.run_steps(2);
     let saved = std::fs::read_to_string(&path).expect("saved file");
     assert!(saved.contains("\"version\": 1"), "{saved}");
-    harness.state_mut().state.form = Form::default();
+    harness.state_mut().settings.form = Form::default();
     harness.get_by_role_and_label(Role::Button, "Load").click();
     harness.run_steps(2);
     assert_eq!(
-        harness.state().state.form.parse(),
+        harness.state().settings.form.parse(),
         Ok((small(), Precision::F32))
     );
 }
@@ -177,7 +180,9 @@ fn pinning_keeps_a_run_for_comparison() {
     let mut harness = harness();
     harness.get_by_role_and_label(Role::Button, "Run").click();
     wait_for(&mut harness, |app| {
-        app.live_run().is_some_and(|r| r.status == Status::Finished)
+        app.runs()
+            .live()
+            .is_some_and(|r| r.status == Status::Finished)
     });
     harness.get_by_role_and_label(Role::Button, "Pin").click();
     harness.run_steps(1);
@@ -195,7 +200,7 @@ fn pinning_keeps_a_run_for_comparison() {
 #[test]
 fn the_phase_diagram_runs_a_grid_and_can_be_cancelled() {
     let mut harness = harness();
-    harness.state_mut().state.sweep = grokflow::phase_view::SweepSettings {
+    harness.state_mut().settings.sweep = grokflow::phase_view::SweepSettings {
         alpha: (2.0, 32.0, 2),
         lambda: (1e-2, 3e-2, 2),
         seeds: 1,
@@ -219,14 +224,17 @@ fn the_phase_diagram_runs_a_grid_and_can_be_cancelled() {
     harness.get_by_label("α = 32, λ = 0.03").click();
     harness.run_steps(2);
     wait_for(&mut harness, |app| {
-        app.live_run().is_some_and(|r| r.status == Status::Finished)
+        app.runs()
+            .live()
+            .is_some_and(|r| r.status == Status::Finished)
     });
-    let run = harness.state().live_run().expect("the cell's run");
+    let run = harness.state().runs().live().expect("the cell's run");
     assert_eq!(run.config.alpha, 32.0);
-    assert_eq!(harness.state().state.view, grokflow_cli::View::Curves);
+    assert_eq!(harness.state().settings.view, grokflow_cli::View::Curves);
     let cell = harness
         .state()
-        .sweep_cells()
+        .sweep()
+        .map_or(&[][..], Sweep::cells)
         .iter()
         .find(|c| c.alpha_index == 1 && c.lambda_index == 1)
         .expect("cell");
@@ -237,8 +245,8 @@ fn the_phase_diagram_runs_a_grid_and_can_be_cancelled() {
         .click();
     harness.run_steps(2);
     // A large grid is cancelled long before it finishes.
-    harness.state_mut().state.sweep.alpha.2 = 32;
-    harness.state_mut().state.sweep.lambda.2 = 32;
+    harness.state_mut().settings.sweep.alpha.2 = 32;
+    harness.state_mut().settings.sweep.lambda.2 = 32;
     harness.run_steps(2);
     harness
         .get_by_role_and_label(Role::Button, "Run sweep")
@@ -248,7 +256,7 @@ fn the_phase_diagram_runs_a_grid_and_can_be_cancelled() {
         .get_by_role_and_label(Role::Button, "Cancel sweep")
         .click();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while harness.state().sweep_running() {
+    while harness.state().sweep().is_some_and(Sweep::is_running) {
         assert!(Instant::now() < deadline, "cancel did not stop the sweep");
         harness.step();
         std::thread::sleep(Duration::from_millis(10));
@@ -276,11 +284,12 @@ fn every_model_draws_its_curves_and_weights() {
     ];
     for config in configs {
         let mut harness = harness();
-        harness.state_mut().state.form = Form::from_config(&config, Precision::F64, "custom");
+        harness.state_mut().settings.form = Form::from_config(&config, Precision::F64, "custom");
         harness.run_steps(1);
         harness.get_by_role_and_label(Role::Button, "Run").click();
         wait_for(&mut harness, |app| {
-            app.live_run()
+            app.runs()
+                .live()
                 .is_some_and(|r| r.status == Status::Finished && r.snapshots.len() >= 2)
         });
         harness
@@ -299,10 +308,12 @@ fn csv_export_writes_every_record() {
     let mut harness = harness();
     harness.get_by_role_and_label(Role::Button, "Run").click();
     wait_for(&mut harness, |app| {
-        app.live_run().is_some_and(|r| r.status == Status::Finished)
+        app.runs()
+            .live()
+            .is_some_and(|r| r.status == Status::Finished)
     });
     let base = temp_file("exported", "");
-    harness.state_mut().state.export_path = base.clone();
+    harness.state_mut().settings.export_path = base.clone();
     harness.get_by_role_and_label(Role::Button, "CSV").click();
     harness.run_steps(2);
     let text = std::fs::read_to_string(format!("{base}.csv")).expect("exported csv");
@@ -319,9 +330,11 @@ fn play_shows_the_weights_from_t_0_to_the_end() {
     let mut harness = harness();
     harness.get_by_role_and_label(Role::Button, "Run").click();
     wait_for(&mut harness, |app| {
-        app.live_run().is_some_and(|r| r.status == Status::Finished)
+        app.runs()
+            .live()
+            .is_some_and(|r| r.status == Status::Finished)
     });
-    let run = harness.state().live_run().expect("live run");
+    let run = harness.state().runs().live().expect("live run");
     let snapshots: Vec<_> = run.snapshots.iter().collect();
     // t = 0, then up to 32 per decade over four decades (0.01 to 100) on the 20-per-decade
     // record grid: every record is a snapshot.

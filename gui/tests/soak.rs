@@ -11,9 +11,10 @@ use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use grokflow::app::{ExplorerApp, MAX_PINNED};
+use grokflow::app::ExplorerApp;
 use grokflow::form::Form;
 use grokflow::run_data::MAX_RECORDS;
+use grokflow::runs::MAX_PINNED;
 use grokflow_cli::ExplorerArgs;
 use grokflow_core::{Config, Precision, Rng, Stream};
 
@@ -54,7 +55,7 @@ fn random_actions_keep_the_explorer_responsive_and_bounded() {
     let mut harness = Harness::builder()
         .with_size([1440.0, 900.0])
         .build_eframe(|cc| ExplorerApp::new(cc, ExplorerArgs::default()));
-    harness.state_mut().state.form = Form::from_config(&config, Precision::F32, "custom");
+    harness.state_mut().settings.form = Form::from_config(&config, Precision::F32, "custom");
     harness.run_steps(2);
     let mut rng = Rng::new(2024, Stream::Train);
     let start = Instant::now();
@@ -89,7 +90,7 @@ fn random_actions_keep_the_explorer_responsive_and_bounded() {
         }
         assert!(slowest < FROZEN, "a frame took {slowest:?}");
         let app = harness.state();
-        let records = app.live_run().map_or(0, |r| r.records.len());
+        let records = app.runs().live().map_or(0, |r| r.records.len());
         most_records = most_records.max(records);
         // A drop from near the cap to about half of it is a thinning (a new run starts at 0).
         if previous > MAX_RECORDS - 200 && records < previous && records > MAX_RECORDS / 3 {
@@ -97,9 +98,10 @@ fn random_actions_keep_the_explorer_responsive_and_bounded() {
         }
         previous = records;
         assert!(records <= MAX_RECORDS);
-        assert!(app.pinned_runs().len() <= MAX_PINNED);
+        assert!(app.runs().pinned().len() <= MAX_PINNED);
         assert!(
-            app.pinned_runs()
+            app.runs()
+                .pinned()
                 .iter()
                 .all(|r| r.records.len() <= MAX_RECORDS)
         );
