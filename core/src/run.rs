@@ -1,14 +1,15 @@
 //! Layer 7, run: the presets, the log-time grid, metrics, transition detection, the memory
 //! layout of a run and the [`Simulation`] loop that every front end drives.
 
+pub(crate) mod buffers;
 pub(crate) mod decay_warning;
 pub(crate) mod grid;
 pub(crate) mod metrics;
 pub(crate) mod preset;
 pub(crate) mod simulation;
-pub(crate) mod storage;
 pub(crate) mod transition;
 
+pub use buffers::{Layout, StaticStorage};
 pub use decay_warning::DecayWarning;
 pub use grid::LogGrid;
 pub use metrics::{Metrics, References};
@@ -18,7 +19,6 @@ pub use preset::{
     Preset, SPARSE_REG_SMALL, preset, task_preset,
 };
 pub use simulation::{Observer, Simulation, Status};
-pub use storage::{Layout, StaticStorage};
 pub use transition::{
     DROP_ACCURACY, FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, Transitions,
 };

@@ -6,6 +6,7 @@
 //! format, owns the buffers and presents the results.
 
 pub mod app;
+pub mod background;
 pub mod central_view;
 pub mod command;
 pub mod controls_panel;
@@ -22,7 +23,6 @@ pub mod run_data;
 pub mod runs;
 pub mod settings;
 pub mod snapshots;
-pub mod task;
 pub mod time_cursor;
 pub mod user_files;
 #[cfg(target_arch = "wasm32")]

@@ -14,8 +14,8 @@ use grokflow_cli::sweep_figure::{NO_GROK, t_grok_rgb, t_grok_span};
 use grokflow_core::Config;
 use grokflow_core::sweep::{Cell, Grid, Outcome, log_spaced};
 
+use crate::background::{self, BackgroundTask};
 use crate::plots::{self, Swatch};
-use crate::task::{self, Task};
 use serde::{Deserialize, Serialize};
 
 /// The grid the user asks for (persisted).
@@ -52,7 +52,7 @@ pub struct Sweep {
     running: bool,
     failed: Option<usize>,
     /// Declared last: dropped (on the desktop, joined) after `Drop` has cancelled it.
-    task: Task<usize>,
+    task: BackgroundTask<usize>,
 }
 
 impl Sweep {
@@ -68,7 +68,7 @@ impl Sweep {
         let cancel = Arc::new(AtomicBool::new(false));
         let task = {
             let (grid, cancel) = (grid.clone(), Arc::clone(&cancel));
-            task::spawn("grokflow-sweep", move || async move {
+            background::spawn("grokflow-sweep", move || async move {
                 run_grid(&grid, &cancel, tx).await
             })
         };
@@ -136,7 +136,7 @@ async fn run_grid(grid: &Grid, cancel: &AtomicBool, done: Sender<Cell>) -> usize
     use std::ops::ControlFlow;
 
     let mut failed = 0;
-    let mut slices = task::Slices::default();
+    let mut slices = background::Slices::default();
     for index in 0..grid.len() {
         let Some(prepared) = grid.cell_experiment(index) else {
             break;
@@ -177,7 +177,8 @@ const WHERE_CELLS_RUN: &str = if cfg!(target_arch = "wasm32") {
     "on every core"
 };
 
-/// Settings, progress and results. Returns true when the user asks to start.
+/// Settings, progress and results; returns what the user asked for (start, cancel, open a
+/// cell in the curves view).
 pub fn show(ui: &mut Ui, settings: &mut SweepSettings, sweep: Option<&Sweep>) -> SweepAction {
     let mut action = SweepAction::None;
     ui.horizontal(|ui| {

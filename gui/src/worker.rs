@@ -16,8 +16,8 @@ use rustfft::FftPlanner;
 
 use web_time::{Duration, Instant};
 
+use crate::background::{self, BackgroundTask, Slices};
 use crate::snapshots::{SNAPSHOTS_PER_DECADE, Snapshot};
-use crate::task::{self, Slices, Task};
 use crate::weights::{Reference, snapshot};
 
 /// How often a paused run in a browser looks for a control message (the desktop's thread
@@ -67,7 +67,7 @@ pub struct Worker {
     control: Sender<Control>,
     updates: Receiver<Update>,
     /// Declared last: dropped (on the desktop, joined) after `Drop` has sent the stop.
-    _task: Task<()>,
+    _task: BackgroundTask<()>,
 }
 
 impl Worker {
@@ -82,7 +82,7 @@ impl Worker {
     ) -> Self {
         let (control, control_rx) = mpsc::channel();
         let (updates_tx, updates) = mpsc::channel();
-        let task = task::spawn("grokflow-run", move || async move {
+        let task = background::spawn("grokflow-run", move || async move {
             let channel = Channel {
                 control: control_rx,
                 updates: updates_tx,
@@ -143,7 +143,7 @@ impl Channel<'_> {
         loop {
             match self.control.try_recv() {
                 Ok(message) => return Some(message),
-                Err(TryRecvError::Empty) => task::sleep(PAUSED_POLL).await,
+                Err(TryRecvError::Empty) => background::sleep(PAUSED_POLL).await,
                 Err(TryRecvError::Disconnected) => return None,
             }
         }
@@ -302,7 +302,7 @@ async fn work<S: Scalar>(
             // Keep to `rate` records per second on average.
             let due = Duration::from_secs_f64(records_sent as f64 / rate.max(0.1));
             if let Some(wait) = due.checked_sub(started.elapsed()) {
-                task::sleep(wait.min(Duration::from_millis(500))).await;
+                background::sleep(wait.min(Duration::from_millis(500))).await;
             }
         }
         slices.next().await;

@@ -1,17 +1,30 @@
 //! The named choices of an experiment: task, model, integrator, ground truth, activation and
 //! loss, each with the name the command line and files use.
 
-/// The names of `$all` (an array of `$n` choices), in order, as a constant.
-macro_rules! names {
-    ($all:expr, $n:literal) => {{
-        let mut names = [""; $n];
-        let mut i = 0;
-        while i < $n {
-            names[i] = $all[i].name();
-            i += 1;
+/// `ALL`, `NAMES`, `name` and `from_name` of a choice enum, from one table of its variants
+/// and their names (in menu order), so that the four can never disagree.
+macro_rules! named_choices {
+    ($choice:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $choice {
+            /// Every choice, in menu order.
+            pub const ALL: [$choice; [$($name),+].len()] = [$($choice::$variant),+];
+
+            /// Their names, in the same order.
+            pub const NAMES: [&'static str; [$($name),+].len()] = [$($name),+];
+
+            /// The name used on the command line and in files.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($choice::$variant => $name),+
+                }
+            }
+
+            /// The choice [`Self::name`] names.
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|c| c.name() == name)
+            }
         }
-        names
-    }};
+    };
 }
 
 /// The data-generating task; it also fixes the model.
@@ -44,39 +57,16 @@ pub enum ModelKind {
     Mlp,
 }
 
+named_choices!(Task {
+    SparseCls => "sparse-cls",
+    Misgrok => "misgrok",
+    SparseReg => "sparse-reg",
+    MatrixCompletion => "matrix-completion",
+    ModAdd => "mod-add",
+    File => "file",
+});
+
 impl Task {
-    /// Every task, in menu order.
-    pub const ALL: [Task; 6] = [
-        Task::SparseCls,
-        Task::Misgrok,
-        Task::SparseReg,
-        Task::MatrixCompletion,
-        Task::ModAdd,
-        Task::File,
-    ];
-
-    /// Their names, in the same order.
-    // Evaluated at compile time: an index out of bounds fails the build, not a run.
-    #[allow(clippy::indexing_slicing)]
-    pub const NAMES: [&'static str; 6] = names!(Self::ALL, 6);
-
-    /// The name used on the command line and in files.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Task::SparseCls => "sparse-cls",
-            Task::Misgrok => "misgrok",
-            Task::SparseReg => "sparse-reg",
-            Task::MatrixCompletion => "matrix-completion",
-            Task::ModAdd => "mod-add",
-            Task::File => "file",
-        }
-    }
-
-    /// Inverse of [`Task::name`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.name() == name)
-    }
-
     /// The network this task is learned with.
     pub const fn model(self) -> ModelKind {
         match self {
@@ -122,37 +112,13 @@ pub enum Integrator {
     GdLogSpace,
 }
 
-impl Integrator {
-    /// Every integrator, in menu order.
-    pub const ALL: [Integrator; 5] = [
-        Integrator::Gd,
-        Integrator::Flow,
-        Integrator::NormalizedGd,
-        Integrator::GdKahan,
-        Integrator::GdLogSpace,
-    ];
-
-    /// Their names, in the same order.
-    // Evaluated at compile time: an index out of bounds fails the build, not a run.
-    #[allow(clippy::indexing_slicing)]
-    pub const NAMES: [&'static str; 5] = names!(Self::ALL, 5);
-
-    /// The name used on the command line and in files.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Integrator::Gd => "gd",
-            Integrator::Flow => "flow",
-            Integrator::NormalizedGd => "normalized-gd",
-            Integrator::GdKahan => "gd-kahan",
-            Integrator::GdLogSpace => "gd-log-space",
-        }
-    }
-
-    /// Inverse of [`Integrator::name`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|i| i.name() == name)
-    }
-}
+named_choices!(Integrator {
+    Gd => "gd",
+    Flow => "flow",
+    NormalizedGd => "normalized-gd",
+    GdKahan => "gd-kahan",
+    GdLogSpace => "gd-log-space",
+});
 
 /// Ground truth of matrix completion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -165,28 +131,10 @@ pub enum Truth {
     LowRank,
 }
 
-impl Truth {
-    /// Both kinds, in menu order.
-    pub const ALL: [Truth; 2] = [Truth::Paper, Truth::LowRank];
-
-    /// Their names, in the same order.
-    // Evaluated at compile time: an index out of bounds fails the build, not a run.
-    #[allow(clippy::indexing_slicing)]
-    pub const NAMES: [&'static str; 2] = names!(Self::ALL, 2);
-
-    /// The name used on the command line and in files.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Truth::Paper => "paper",
-            Truth::LowRank => "low-rank",
-        }
-    }
-
-    /// Inverse of [`Truth::name`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.name() == name)
-    }
-}
+named_choices!(Truth {
+    Paper => "paper",
+    LowRank => "low-rank",
+});
 
 /// Hidden activation of the MLP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -198,28 +146,10 @@ pub enum Activation {
     Quadratic,
 }
 
-impl Activation {
-    /// Both activations, in menu order.
-    pub const ALL: [Activation; 2] = [Activation::Relu, Activation::Quadratic];
-
-    /// Their names, in the same order.
-    // Evaluated at compile time: an index out of bounds fails the build, not a run.
-    #[allow(clippy::indexing_slicing)]
-    pub const NAMES: [&'static str; 2] = names!(Self::ALL, 2);
-
-    /// The name used on the command line and in files.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Activation::Relu => "relu",
-            Activation::Quadratic => "quadratic",
-        }
-    }
-
-    /// Inverse of [`Activation::name`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.name() == name)
-    }
-}
+named_choices!(Activation {
+    Relu => "relu",
+    Quadratic => "quadratic",
+});
 
 /// The per-example loss. The objective is the mean over the training set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -235,35 +165,14 @@ pub enum Loss {
     CrossEntropy,
 }
 
+named_choices!(Loss {
+    Logistic => "logistic",
+    Exponential => "exponential",
+    Squared => "squared",
+    CrossEntropy => "cross-entropy",
+});
+
 impl Loss {
-    /// Every loss, in menu order.
-    pub const ALL: [Loss; 4] = [
-        Loss::Logistic,
-        Loss::Exponential,
-        Loss::Squared,
-        Loss::CrossEntropy,
-    ];
-
-    /// Their names, in the same order.
-    // Evaluated at compile time: an index out of bounds fails the build, not a run.
-    #[allow(clippy::indexing_slicing)]
-    pub const NAMES: [&'static str; 4] = names!(Self::ALL, 4);
-
-    /// The name used on the command line and in files.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Loss::Logistic => "logistic",
-            Loss::Exponential => "exponential",
-            Loss::Squared => "squared",
-            Loss::CrossEntropy => "cross-entropy",
-        }
-    }
-
-    /// Inverse of [`Loss::name`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.name() == name)
-    }
-
     /// True for the margin losses, which need labels ±1 (or class indices).
     pub const fn is_margin(self) -> bool {
         !matches!(self, Loss::Squared)

@@ -14,9 +14,9 @@ use crate::host::file_data::DataFile;
 use crate::host::reference::{self, Predictors, ReferenceError};
 use crate::host::summary::Summary;
 use crate::numbers::scalar::Scalar;
+use crate::run::buffers::Layout;
 use crate::run::metrics::{Metrics, References};
 use crate::run::simulation::{Observer, Simulation};
-use crate::run::storage::Layout;
 
 /// Why an experiment could not be set up.
 #[derive(Clone, Debug, PartialEq)]

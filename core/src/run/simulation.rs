@@ -14,9 +14,9 @@ use crate::models::{Model, Network};
 use crate::numbers::math;
 use crate::numbers::scalar::Scalar;
 use crate::objective::Objective;
+use crate::run::buffers::Layout;
 use crate::run::grid::{GridPoint, LogGrid};
 use crate::run::metrics::{Metrics, References, cosine};
-use crate::run::storage::Layout;
 use crate::run::transition::{TransitionDetector, Transitions};
 
 /// Receives every metrics record; returning `Break` stops the run between steps.

@@ -11,8 +11,8 @@ use web_time::{Duration, Instant};
 /// page draws between slices, so they are shorter there.
 const SLICE: Duration = Duration::from_millis(if cfg!(target_arch = "wasm32") { 12 } else { 25 });
 
-/// A task started by [`spawn`]; [`Task::result`] holds what it returned.
-pub struct Task<T> {
+/// A task started by [`spawn`]; [`BackgroundTask::result`] holds what it returned.
+pub struct BackgroundTask<T> {
     result: Receiver<T>,
     outcome: Outcome<T>,
     #[cfg(not(target_arch = "wasm32"))]
@@ -28,7 +28,7 @@ enum Outcome<T> {
 
 /// Starts the future that `make` builds: on a thread named `name` on the desktop (so the
 /// future itself need not be `Send`), as a task of the page in a browser.
-pub fn spawn<T, F>(name: &str, make: impl FnOnce() -> F + Send + 'static) -> Task<T>
+pub fn spawn<T, F>(name: &str, make: impl FnOnce() -> F + Send + 'static) -> BackgroundTask<T>
 where
     T: Send + 'static,
     F: Future<Output = T> + 'static,
@@ -42,7 +42,7 @@ where
                 let _ = tx.send(pollster::block_on(make()));
             })
             .ok();
-        Task {
+        BackgroundTask {
             result,
             outcome: Outcome::Running,
             thread,
@@ -54,14 +54,14 @@ where
         wasm_bindgen_futures::spawn_local(async move {
             let _ = tx.send(make().await);
         });
-        Task {
+        BackgroundTask {
             result,
             outcome: Outcome::Running,
         }
     }
 }
 
-impl<T> Task<T> {
+impl<T> BackgroundTask<T> {
     fn check(&mut self) {
         if matches!(self.outcome, Outcome::Running) {
             match self.result.try_recv() {
@@ -88,7 +88,7 @@ impl<T> Task<T> {
     }
 }
 
-impl<T> Drop for Task<T> {
+impl<T> Drop for BackgroundTask<T> {
     /// Waits for the thread on the desktop (the owner has asked the task to stop first); a
     /// browser task ends by itself at its next check.
     fn drop(&mut self) {
