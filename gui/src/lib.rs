@@ -23,6 +23,7 @@ pub mod run_data;
 pub mod runs;
 pub mod settings;
 pub mod snapshots;
+pub mod thinning;
 pub mod time_cursor;
 pub mod user_files;
 #[cfg(target_arch = "wasm32")]

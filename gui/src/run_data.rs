@@ -5,6 +5,7 @@ use grokflow_core::summary::Summary;
 use grokflow_core::{Config, Metrics, Precision, Status, Transitions};
 
 use crate::snapshots::Snapshots;
+use crate::thinning::keep_every_other;
 use crate::weights::Reference;
 use crate::worker::Update;
 
@@ -121,7 +122,7 @@ impl RunData {
     pub fn apply(&mut self, update: Update) {
         self.records.extend(update.records);
         if self.records.len() > MAX_RECORDS {
-            thin(&mut self.records);
+            keep_every_other(&mut self.records);
         }
         if update.error.is_some() {
             self.error = update.error;
@@ -129,11 +130,11 @@ impl RunData {
             return;
         }
         self.note = update.note;
-        if self.note.is_none() {
-            self.status = update.status;
-            self.transitions = update.transitions;
-            self.steps = update.steps;
-            self.gradient_evals = update.gradient_evals;
+        if let Some(progress) = update.progress {
+            self.status = progress.status;
+            self.transitions = progress.transitions;
+            self.steps = progress.steps;
+            self.gradient_evals = progress.gradient_evals;
         }
         for snapshot in update.snapshots {
             self.snapshots.push(snapshot);
@@ -152,22 +153,6 @@ impl RunData {
     /// `log10` of the current time (None before the first step).
     pub fn log10_t(&self) -> Option<f64> {
         self.records.last().and_then(|m| m.log10_t)
-    }
-}
-
-/// Keeps every other record (the first, third, …) and the last, halving the density on the
-/// log-time grid while keeping both ends.
-fn thin(records: &mut Vec<Metrics>) {
-    let last = records.last().copied();
-    let mut index = 0;
-    records.retain(|_| {
-        index += 1;
-        index % 2 == 1
-    });
-    if let Some(last) = last
-        && records.last().map(|m| m.t) != Some(last.t)
-    {
-        records.push(last);
     }
 }
 
@@ -200,10 +185,7 @@ mod tests {
         for chunk in 0..total / 100 {
             run.apply(Update {
                 records: (0..100).map(|i| record((chunk * 100 + i) as f64)).collect(),
-                status: Status::Running,
-                transitions: Transitions::default(),
-                steps: 0,
-                gradient_evals: 0,
+                progress: None,
                 snapshots: Vec::new(),
                 reference: None,
                 note: None,

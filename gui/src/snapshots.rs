@@ -1,6 +1,7 @@
 //! The parameter snapshots of a run on its log-time grid, kept within a fixed count and
 //! memory, for the time slider.
 
+use crate::thinning::keep_every_other;
 use crate::weights::Weights;
 
 /// Most snapshots kept per run.
@@ -41,13 +42,7 @@ impl Snapshots {
     }
 
     fn thin(&mut self) {
-        let last = self.kept.len() - 1;
-        let mut index = 0;
-        self.kept.retain(|_| {
-            let keep = index % 2 == 0 || index == last;
-            index += 1;
-            keep
-        });
+        keep_every_other(&mut self.kept);
         self.bytes = self.kept.iter().map(|s| s.weights.bytes()).sum();
     }
 

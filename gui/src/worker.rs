@@ -11,7 +11,8 @@ use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use grokflow_cli::number;
 use grokflow_core::driver::SnapshotSchedule;
 use grokflow_core::experiment::{Experiment, ExperimentError};
-use grokflow_core::{Config, Metrics, Precision, Scalar, Status, Transitions, WithScalar};
+use grokflow_core::summary::Summary;
+use grokflow_core::{Config, Metrics, Precision, Scalar, Status, WithScalar};
 use rustfft::FftPlanner;
 
 use web_time::{Duration, Instant};
@@ -43,14 +44,9 @@ pub enum Control {
 pub struct Update {
     /// New metric records, in time order.
     pub records: Vec<Metrics>,
-    /// Where the run stands.
-    pub status: Status,
-    /// Transition times so far.
-    pub transitions: Transitions,
-    /// Integrator steps so far.
-    pub steps: u64,
-    /// Gradient evaluations so far.
-    pub gradient_evals: u64,
+    /// Where the run stands (status, transition times, steps, evaluations, wall time);
+    /// None in an update that only carries a note or an error.
+    pub progress: Option<Summary>,
     /// Parameter snapshots taken at this update's records (on the log-time grid, at most
     /// [`SNAPSHOTS_PER_DECADE`] per decade), at the end of the run and after a single step.
     pub snapshots: Vec<Snapshot>,
@@ -150,13 +146,10 @@ impl Channel<'_> {
     }
 }
 
-fn note(text: &str, status: Status) -> Update {
+fn note(text: &str) -> Update {
     Update {
         records: Vec::new(),
-        status,
-        transitions: Transitions::default(),
-        steps: 0,
-        gradient_evals: 0,
+        progress: None,
         snapshots: Vec::new(),
         reference: None,
         note: Some(text.to_owned()),
@@ -190,12 +183,12 @@ async fn work<S: Scalar>(
     let refuse = |message: String| {
         channel.send(Update {
             error: Some(message),
-            ..note("", Status::Finished)
+            ..note("")
         });
     };
     if let Ok(bytes) = Experiment::<S>::bytes_for(config) {
         let text = format!("preparing {} of data and buffers…", number::bytes(bytes));
-        channel.send(note(&text, Status::Running));
+        channel.send(note(&text));
     }
     let mut experiment = match Experiment::<S>::new(config) {
         Ok(e) => e,
@@ -205,7 +198,7 @@ async fn work<S: Scalar>(
     // Models without references, too large or infeasible problems just run without the
     // cosines.
     let _ = experiment.prepare_references(|| {
-        channel.send(note("solving the reference predictors…", Status::Running));
+        channel.send(note("solving the reference predictors…"));
     });
     let mut reference = Some(Reference::of(&experiment));
     let mut planner = FftPlanner::new();
@@ -281,15 +274,12 @@ async fn work<S: Scalar>(
         if let Some(log10_t) = unscheduled {
             driver.snapshots_mut().taken(log10_t);
         }
-        let sim = driver.simulation();
         records_sent += records.len() as u64;
-        let terminal = sim.status().is_terminal();
+        let progress = driver.summary();
+        let terminal = progress.status.is_terminal();
         let update = Update {
             records,
-            status: sim.status(),
-            transitions: sim.transitions(),
-            steps: sim.steps(),
-            gradient_evals: sim.gradient_evals(),
+            progress: Some(progress),
             snapshots,
             reference: reference.take(),
             note: None,
@@ -328,7 +318,10 @@ mod tests {
         loop {
             let updates = worker.drain();
             records += updates.iter().map(|u| u.records.len()).sum::<usize>();
-            if updates.iter().any(|u| u.status == Status::Finished) {
+            if updates
+                .iter()
+                .any(|u| u.progress.is_some_and(|p| p.status == Status::Finished))
+            {
                 break;
             }
             assert!(Instant::now() < deadline, "run did not finish");
