@@ -136,7 +136,7 @@ impl ExperimentSpec {
         if config.task == Task::File {
             return Err(ExperimentFileError::Invalid(ConfigError::Incompatible {
                 field: "task",
-                reason: "a data file is given with --data, not named in an experiment file",
+                reason: "a file task takes its data from the run, not from an experiment file",
             }));
         }
         config.validate().map_err(ExperimentFileError::Invalid)?;

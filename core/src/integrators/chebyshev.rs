@@ -16,6 +16,8 @@
 //! `β(s) = (1 + w₀)/w₁`, which grows as `s²`. The Chebyshev values come from their three-term
 //! recurrences, so any stage count is computed on the spot, no table.
 
+use crate::numbers::math;
+
 /// Damping ε. RKC's own 2/13 keeps the interval longest (β ≈ 0.65·s²) but damps a stiff mode
 /// only to |R| ≈ 0.95 a step, so the roundings of f32 that land in the stiff directions pile
 /// up: fig3-small at α = 30 read a train loss of up to 1.5·10⁻⁷ where gradient descent (and
@@ -81,7 +83,7 @@ pub(crate) fn stages_for(h_rho: f64, max: u32) -> u32 {
         return 2;
     }
     // β(s) < 0.44·s²: start at or below the answer and step up to the exact bound.
-    let mut s = (libm::sqrt(h_rho / 0.44) as u32).min(max).max(2);
+    let mut s = (math::sqrt(h_rho / 0.44) as u32).min(max).max(2);
     while s < max && stability_bound(s) < h_rho {
         s += 1;
     }
