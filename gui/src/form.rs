@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 
 use egui::{Color32, RichText, Ui};
-use grokflow_core::{
-    Activation, Config, Integrator, Loss, ModelKind, Precision, Task, Truth, task_preset,
-};
+use grokflow_core::{Config, FieldKind, Integrator, Precision, Task, task_preset};
 use serde::{Deserialize, Serialize};
+
+use crate::form_rows::{ROWS, Row};
 
 /// The form's contents (persisted between launches).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -117,189 +117,15 @@ impl Form {
                 .map(|e| e.message.clone())
         };
         let task = Task::from_name(self.value("task")).unwrap_or_default();
-        let model = task.model();
-
+        let integrator = Integrator::from_name(self.value("integrator"));
         egui::Grid::new("experiment-form")
             .num_columns(2)
             .spacing([8.0, 4.0])
             .show(ui, |ui| {
-                // Every task but "file", which comes from `grokflow run --data`.
-                let tasks: Vec<&'static str> = Task::ALL
-                    .iter()
-                    .filter(|&&t| t != Task::File)
-                    .map(|t| t.name())
-                    .collect();
-                combo(ui, "Task", self.value_mut("task"), &tasks);
-                ui.end_row();
-                if model == ModelKind::DiagonalNet {
-                    text(
-                        ui,
-                        "d",
-                        "Input dimension",
-                        self.value_mut("d"),
-                        error_for("d"),
-                    );
-                    text(
-                        ui,
-                        "n",
-                        "Training points",
-                        self.value_mut("n"),
-                        error_for("n"),
-                    );
-                    text(
-                        ui,
-                        "n_test",
-                        "Test points",
-                        self.value_mut("n_test"),
-                        error_for("n_test"),
-                    );
-                } else {
-                    let what = if model == ModelKind::Mlp {
-                        "Modulus p"
-                    } else {
-                        "Matrix size"
-                    };
-                    text(ui, "d", what, self.value_mut("d"), error_for("d"));
-                    text(
-                        ui,
-                        "train_fraction",
-                        "Training fraction of all pairs",
-                        self.value_mut("train_fraction"),
-                        error_for("train_fraction").or(error_for("n")),
-                    );
+                for row in ROWS.iter().filter(|r| r.shown.holds(task, integrator)) {
+                    let error = error_for(row.field).or(row.errors_of.and_then(error_for));
+                    self.show_row(ui, row, error);
                 }
-                match task {
-                    Task::SparseCls | Task::SparseReg => {
-                        text(
-                            ui,
-                            "k",
-                            "Support size of w*",
-                            self.value_mut("k"),
-                            error_for("k"),
-                        );
-                    }
-                    Task::Misgrok => {
-                        text(
-                            ui,
-                            "gamma",
-                            "Margin γ",
-                            self.value_mut("gamma"),
-                            error_for("gamma"),
-                        );
-                    }
-                    Task::MatrixCompletion => {
-                        combo(ui, "Truth", self.value_mut("truth"), &Truth::NAMES);
-                        ui.end_row();
-                        text(
-                            ui,
-                            "k",
-                            "Rank (low-rank truth)",
-                            self.value_mut("k"),
-                            error_for("k"),
-                        );
-                    }
-                    Task::ModAdd => {
-                        text(
-                            ui,
-                            "width",
-                            "Hidden width",
-                            self.value_mut("width"),
-                            error_for("width"),
-                        );
-                        combo(
-                            ui,
-                            "Activation",
-                            self.value_mut("activation"),
-                            &Activation::NAMES,
-                        );
-                        ui.end_row();
-                        ui.label("Zero output init");
-                        let mut zero = self.value("zero_output_init") == "true";
-                        if ui.checkbox(&mut zero, "").changed() {
-                            *self.value_mut("zero_output_init") = zero.to_string();
-                        }
-                        ui.end_row();
-                    }
-                    Task::File => {}
-                }
-                if model == ModelKind::DiagonalNet {
-                    text(
-                        ui,
-                        "depth",
-                        "Depth L",
-                        self.value_mut("depth"),
-                        error_for("depth"),
-                    );
-                }
-                log_slider(
-                    ui,
-                    "alpha",
-                    "Init scale α",
-                    self.value_mut("alpha"),
-                    1e-3..=1e6,
-                    error_for("alpha"),
-                );
-                log_slider(
-                    ui,
-                    "lambda",
-                    "Weight decay λ",
-                    self.value_mut("lambda"),
-                    0.0..=1.0,
-                    error_for("lambda"),
-                );
-                combo(ui, "Loss", self.value_mut("loss"), &Loss::NAMES);
-                ui.end_row();
-                if let Some(message) = error_for("loss") {
-                    ui.label("");
-                    ui.label(RichText::new(message).color(Color32::LIGHT_RED));
-                    ui.end_row();
-                }
-                combo(
-                    ui,
-                    "Integrator",
-                    self.value_mut("integrator"),
-                    &Integrator::NAMES,
-                );
-                ui.end_row();
-                match Integrator::from_name(self.value("integrator")) {
-                    Some(Integrator::Flow) => {
-                        text(
-                            ui,
-                            "tol",
-                            "Flow tolerance",
-                            self.value_mut("tol"),
-                            error_for("tol"),
-                        );
-                    }
-                    _ => text(
-                        ui,
-                        "lr",
-                        "Step size η",
-                        self.value_mut("lr"),
-                        error_for("lr"),
-                    ),
-                }
-                text(
-                    ui,
-                    "t_max",
-                    "End time t_max",
-                    self.value_mut("t_max"),
-                    error_for("t_max"),
-                );
-                text(
-                    ui,
-                    "points_per_decade",
-                    "Records per decade",
-                    self.value_mut("points_per_decade"),
-                    error_for("points_per_decade"),
-                );
-                text(
-                    ui,
-                    "seed",
-                    "Seed",
-                    self.value_mut("seed"),
-                    error_for("seed"),
-                );
                 combo(
                     ui,
                     "Precision",
@@ -317,6 +143,40 @@ impl Form {
             true
         } else {
             false
+        }
+    }
+
+    /// One row: its label and the widget its field's kind asks for, with its error.
+    fn show_row(&mut self, ui: &mut Ui, row: &Row, error: Option<String>) {
+        let value = self.value_mut(row.field);
+        let kind = Config::field(row.field).map(|f| f.kind);
+        match (kind, row.log_slider) {
+            (_, Some((low, high))) => {
+                log_slider(ui, row.field, row.label, value, low..=high, error)
+            }
+            (Some(FieldKind::Choice(names)), None) => {
+                let offered: Vec<&'static str> = names
+                    .iter()
+                    .copied()
+                    .filter(|n| Some(*n) != row.hidden_choice)
+                    .collect();
+                combo(ui, row.label, value, &offered);
+                ui.end_row();
+                if let Some(message) = error {
+                    ui.label("");
+                    ui.label(RichText::new(message).color(Color32::LIGHT_RED));
+                    ui.end_row();
+                }
+            }
+            (Some(FieldKind::Switch), None) => {
+                ui.label(row.label);
+                let mut on = value == "true";
+                if ui.checkbox(&mut on, "").changed() {
+                    *value = on.to_string();
+                }
+                ui.end_row();
+            }
+            _ => text(ui, row.field, row.label, value, error),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod command;
 pub mod controls_panel;
 pub mod file_actions;
 pub mod form;
+pub mod form_rows;
 pub mod glyphs;
 pub mod link;
 pub mod menu_bar;
