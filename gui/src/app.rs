@@ -245,7 +245,7 @@ impl ExplorerApp {
             _ => self
                 .runs
                 .live()
-                .is_some_and(|r| r.status.is_terminal() || r.error.is_some()),
+                .is_some_and(|r| r.progress.status.is_terminal() || r.error.is_some()),
         };
         if let Some(saved) = self.capture.poll(ctx, run_ended) {
             self.report(saved);

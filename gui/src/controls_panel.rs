@@ -54,7 +54,7 @@ pub fn show(ui: &mut Ui, settings: &mut Settings, runs: &Runs) -> Vec<Command> {
         if run.clicked() {
             commands.push(Command::Run);
         }
-        let running = live.is_some_and(|r| !r.status.is_terminal());
+        let running = live.is_some_and(|r| !r.progress.status.is_terminal());
         let paused = live.is_some_and(|r| r.paused);
         if ui
             .add_enabled(running && !paused, egui::Button::new("Pause"))
@@ -121,7 +121,7 @@ fn status(ui: &mut Ui, run: &RunData) {
         ui.label(RichText::new(format!("Could not start: {error}")).color(Color32::LIGHT_RED));
         return;
     }
-    let state = match (run.note.as_deref(), run.status) {
+    let state = match (run.note.as_deref(), run.progress.status) {
         (Some(note), _) => note.to_owned(),
         (None, Status::Running) if run.paused => "paused".to_owned(),
         (None, Status::Running) => "running".to_owned(),
@@ -129,28 +129,28 @@ fn status(ui: &mut Ui, run: &RunData) {
         (None, Status::Stopped) => "stopped".to_owned(),
         (None, Status::Diverged { reason, t }) => format!("DIVERGED at t = {t:.4}: {reason}"),
     };
-    let color = if matches!(run.status, Status::Diverged { .. }) {
+    let color = if matches!(run.progress.status, Status::Diverged { .. }) {
         Color32::LIGHT_RED
     } else {
         ui.visuals().text_color()
     };
     ui.label(RichText::new(format!("Status: {state}")).color(color));
-    if let Some(warning) = DecayWarning::for_run(&run.config, run.precision) {
+    if let Some(warning) = DecayWarning::for_run(&run.progress.config, run.precision) {
         ui.label(RichText::new(for_display(&warning.to_string())).color(Color32::YELLOW));
     }
     let time = number::precise_time;
     ui.label(format!(
         "t = {}   steps = {}",
         time(run.log10_t()),
-        run.steps
+        run.progress.steps
     ));
-    let t = run.transitions;
+    let t = run.progress.transitions;
     ui.label(format!(
         "t_fit {}   t_grok {}   t_drop {}   ln α/λ {}",
         time(t.log10_t_fit),
         time(t.log10_t_grok),
         time(t.log10_t_drop),
-        time(run.config.t_predicted().map(f64::log10)),
+        time(run.progress.config.t_predicted().map(f64::log10)),
     ));
     if let Some(m) = run.records.last() {
         let acc = |a: Option<f64>| a.map_or("—".to_owned(), |a| format!("{a:.3}"));

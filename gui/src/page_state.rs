@@ -37,7 +37,7 @@ impl PagePublisher {
         let status = match page.live {
             None => "idle",
             Some(run) if run.error.is_some() => "refused",
-            Some(run) => grokflow_cli::summary::status_name(run.status),
+            Some(run) => grokflow_cli::summary::status_name(run.progress.status),
         };
         let records = page.live.map_or(0, |r| r.records.len());
         // The form as a link (None while a field is invalid).
@@ -58,7 +58,7 @@ impl PagePublisher {
             return;
         }
         let run = page.live;
-        let ended = run.is_some_and(|r| r.status.is_terminal());
+        let ended = run.is_some_and(|r| r.progress.status.is_terminal());
         let state = serde_json::json!({
             "status": status,
             "preset": page.settings.form.preset,
@@ -66,7 +66,7 @@ impl PagePublisher {
             "message": page.message.map(|(text, _)| text),
             "message_is_error": page.message.is_some_and(|(_, error)| *error),
             "records": records,
-            "summary": run.map(|r| grokflow_cli::summary::to_json(&r.summary(), &page.settings.form.preset)),
+            "summary": run.map(|r| grokflow_cli::summary::to_json(&r.progress, &page.settings.form.preset)),
             "csv": run.filter(|_| ended).map(RunData::trajectory_csv),
             // The phase diagram's runs, once they have ended, as `grokflow sweep --csv`
             // writes them (in the order they finished).

@@ -361,7 +361,7 @@ fn reference_decay(plot: &mut PlotUi<'_>, run: &RunData) {
         return;
     };
     let Some(end) = run.log10_t() else { return };
-    let lambda = run.config.lambda;
+    let lambda = run.progress.config.lambda;
     let pts: Vec<[f64; 2]> = (0..=100)
         .map(|i| -2.0 + (end + 2.0) * f64::from(i) / 100.0)
         .map(|x| [x, start * (-lambda * 10f64.powf(x)).exp()])
@@ -381,11 +381,11 @@ fn reference_decay(plot: &mut PlotUi<'_>, run: &RunData) {
 /// Vertical markers at ln α / λ and the detected transitions, each named beside its line
 /// from `top` down, one text row of `row_height` per marker so close ones stay legible.
 fn markers(plot: &mut PlotUi<'_>, run: &RunData, top: f64, row_height: f64) {
-    let t = run.transitions;
+    let t = run.progress.transitions;
     let marks = [
         (
             "ln α/λ",
-            run.config.t_predicted().map(f64::log10),
+            run.progress.config.t_predicted().map(f64::log10),
             palette::PREDICTED,
         ),
         ("t_fit", t.log10_t_fit, palette::TRAIN),

@@ -22,21 +22,15 @@ pub struct RunData {
     /// How its curves are drawn: 0 for the live run (solid), `k ≥ 1` for a pinned run
     /// (the k-th dash pattern); every run draws a quantity in the quantity's colour.
     pub style: usize,
-    /// What was run.
-    pub config: Config,
     /// In which format.
     pub precision: Precision,
+    /// What was run and where it stands, as the worker last reported (the configuration,
+    /// status, transition times, steps, gradient evaluations, the last record, the wall time
+    /// spent stepping), in the form the command line summarises a run in.
+    pub progress: Summary,
     /// The metrics records so far, in time order: every grid time until there are
     /// [`MAX_RECORDS`], then thinned to every other one (see [`RunData::apply`]).
     pub records: Vec<Metrics>,
-    /// Transition times so far.
-    pub transitions: Transitions,
-    /// Where the run stands.
-    pub status: Status,
-    /// Integrator steps so far.
-    pub steps: u64,
-    /// Gradient evaluations so far.
-    pub gradient_evals: u64,
     /// Parameter snapshots on the log-time grid (bounded, see [`Snapshots`]).
     pub snapshots: Snapshots,
     /// What the snapshots are compared with.
@@ -61,34 +55,24 @@ impl RunData {
         text
     }
 
-    /// Where the run stands, as the command line summarises a run (the wall time is not
-    /// kept: 0).
-    pub fn summary(&self) -> Summary {
-        Summary {
-            config: self.config,
-            precision: self.precision.name(),
-            status: self.status,
-            steps: self.steps,
-            gradient_evals: self.gradient_evals,
-            transitions: self.transitions,
-            t_predicted: self.config.t_predicted(),
-            last: self.records.last().copied(),
-            wall_s: 0.0,
-        }
-    }
-
     /// A run about to start.
     pub fn new(config: Config, precision: Precision) -> Self {
         Self {
             label: label(&config, precision),
             style: 0,
-            config,
             precision,
+            progress: Summary {
+                config,
+                precision: precision.name(),
+                status: Status::Running,
+                steps: 0,
+                gradient_evals: 0,
+                transitions: Transitions::default(),
+                t_predicted: config.t_predicted(),
+                last: None,
+                wall_s: 0.0,
+            },
             records: Vec::new(),
-            transitions: Transitions::default(),
-            status: Status::Running,
-            steps: 0,
-            gradient_evals: 0,
             snapshots: Snapshots::default(),
             reference: None,
             note: None,
@@ -103,13 +87,9 @@ impl RunData {
         Self {
             label: self.label.clone(),
             style: self.style,
-            config: self.config,
             precision: self.precision,
+            progress: self.progress,
             records: self.records.clone(),
-            transitions: self.transitions,
-            status: self.status,
-            steps: self.steps,
-            gradient_evals: self.gradient_evals,
             snapshots: Snapshots::default(),
             reference: None,
             note: self.note.clone(),
@@ -126,15 +106,12 @@ impl RunData {
         }
         if update.error.is_some() {
             self.error = update.error;
-            self.status = Status::Finished;
+            self.progress.status = Status::Finished;
             return;
         }
         self.note = update.note;
         if let Some(progress) = update.progress {
-            self.status = progress.status;
-            self.transitions = progress.transitions;
-            self.steps = progress.steps;
-            self.gradient_evals = progress.gradient_evals;
+            self.progress = progress;
         }
         for snapshot in update.snapshots {
             self.snapshots.push(snapshot);

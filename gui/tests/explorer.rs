@@ -51,7 +51,7 @@ fn run_button_starts_a_run_that_finishes_with_records() {
     wait_for(&mut harness, |app| {
         app.runs()
             .live()
-            .is_some_and(|r| r.status == Status::Finished)
+            .is_some_and(|r| r.progress.status == Status::Finished)
     });
     let run = harness.state().runs().live().expect("live run");
     // t = 0 plus 20 records per decade from 0.01 to 100.
@@ -107,19 +107,24 @@ fn pause_and_step_control_the_run() {
     harness.state_mut().settings.pace = Some(5.0);
     harness.get_by_role_and_label(Role::Button, "Run").click();
     wait_for(&mut harness, |app| {
-        app.runs().live().is_some_and(|r| r.steps > 0)
+        app.runs().live().is_some_and(|r| r.progress.steps > 0)
     });
     harness.get_by_role_and_label(Role::Button, "Pause").click();
     harness.run_steps(3);
     std::thread::sleep(Duration::from_millis(100));
     harness.run_steps(2);
-    let paused_at = harness.state().runs().live().expect("run").steps;
+    let paused_at = harness.state().runs().live().expect("run").progress.steps;
     std::thread::sleep(Duration::from_millis(100));
     harness.run_steps(2);
-    assert_eq!(harness.state().runs().live().expect("run").steps, paused_at);
+    assert_eq!(
+        harness.state().runs().live().expect("run").progress.steps,
+        paused_at
+    );
     harness.get_by_role_and_label(Role::Button, "Step").click();
     wait_for(&mut harness, |app| {
-        app.runs().live().is_some_and(|r| r.steps == paused_at + 1)
+        app.runs()
+            .live()
+            .is_some_and(|r| r.progress.steps == paused_at + 1)
     });
 }
 
@@ -182,7 +187,7 @@ fn pinning_keeps_a_run_for_comparison() {
     wait_for(&mut harness, |app| {
         app.runs()
             .live()
-            .is_some_and(|r| r.status == Status::Finished)
+            .is_some_and(|r| r.progress.status == Status::Finished)
     });
     harness.get_by_role_and_label(Role::Button, "Pin").click();
     harness.run_steps(1);
@@ -226,10 +231,10 @@ fn the_phase_diagram_runs_a_grid_and_can_be_cancelled() {
     wait_for(&mut harness, |app| {
         app.runs()
             .live()
-            .is_some_and(|r| r.status == Status::Finished)
+            .is_some_and(|r| r.progress.status == Status::Finished)
     });
     let run = harness.state().runs().live().expect("the cell's run");
-    assert_eq!(run.config.alpha, 32.0);
+    assert_eq!(run.progress.config.alpha, 32.0);
     assert_eq!(harness.state().settings.view, grokflow_cli::View::Curves);
     let cell = harness
         .state()
@@ -238,8 +243,8 @@ fn the_phase_diagram_runs_a_grid_and_can_be_cancelled() {
         .iter()
         .find(|c| c.alpha_index == 1 && c.lambda_index == 1)
         .expect("cell");
-    assert_eq!(run.config, cell.config);
-    assert_eq!(run.transitions, cell.summary.transitions);
+    assert_eq!(run.progress.config, cell.config);
+    assert_eq!(run.progress.transitions, cell.summary.transitions);
     harness
         .get_by_role_and_label(Role::Button, "Phase diagram")
         .click();
@@ -290,7 +295,7 @@ fn every_model_draws_its_curves_and_weights() {
         wait_for(&mut harness, |app| {
             app.runs()
                 .live()
-                .is_some_and(|r| r.status == Status::Finished && r.snapshots.len() >= 2)
+                .is_some_and(|r| r.progress.status == Status::Finished && r.snapshots.len() >= 2)
         });
         harness
             .get_by_role_and_label(Role::Button, "Weights")
@@ -310,7 +315,7 @@ fn csv_export_writes_every_record() {
     wait_for(&mut harness, |app| {
         app.runs()
             .live()
-            .is_some_and(|r| r.status == Status::Finished)
+            .is_some_and(|r| r.progress.status == Status::Finished)
     });
     let base = temp_file("exported", "");
     harness.state_mut().settings.export_path = base.clone();
@@ -332,7 +337,7 @@ fn play_shows_the_weights_from_t_0_to_the_end() {
     wait_for(&mut harness, |app| {
         app.runs()
             .live()
-            .is_some_and(|r| r.status == Status::Finished)
+            .is_some_and(|r| r.progress.status == Status::Finished)
     });
     let run = harness.state().runs().live().expect("live run");
     let snapshots: Vec<_> = run.snapshots.iter().collect();
