@@ -34,33 +34,42 @@ fn plain(v: f64) -> String {
     }
 }
 
-/// Above `t = 10^TIME_EXPONENT_FROM`, times are written by their exponent (`10^231.90`): one
+/// Above `t = 10^TIME_EXPONENT_FROM`, times are written by their exponent (`10^231.9`): one
 /// threshold for the command line's summaries, the explorer's status line and the figures.
 /// Below it they are plain numbers; above it, what fig. 4's descent on ln L reaches (10^300
 /// and more, beyond an f64) stays readable.
 pub const TIME_EXPONENT_FROM: f64 = 6.0;
 
 /// A time given by its `log10`, short (4 significant digits; figures, the time slider):
-/// `0`, `0.01`, `3315`, `10^40.20`.
+/// `0`, `0.01`, `3315`, `10^40.2`.
 pub fn time(log10_t: f64) -> String {
     if log10_t > TIME_EXPONENT_FROM {
-        format!("10^{log10_t:.2}")
+        power_of_ten(log10_t)
     } else {
         plain(10f64.powf(log10_t))
     }
 }
 
 /// A time given by its `log10` to 4 decimal places (summaries, the status line): `0`,
-/// `0.01`, `3315.1234`, `10^40.20`; `—` for none.
+/// `0.01`, `3315.1234`, `10^40.2`; `—` for none.
 pub fn precise_time(log10_t: Option<f64>) -> String {
     match log10_t {
         None => "—".to_owned(),
-        Some(l) if l > TIME_EXPONENT_FROM => format!("10^{l:.2}"),
+        Some(l) if l > TIME_EXPONENT_FROM => power_of_ten(l),
         Some(l) => {
             let scale = 1e4;
             format!("{}", (grokflow_core::from_log10(l) * scale).round() / scale)
         }
     }
+}
+
+/// `10^x` with the exponent to 2 decimals, without trailing zeros: `10^7`, `10^231.9`.
+fn power_of_ten(log10: f64) -> String {
+    let exponent = format!("{log10:.2}");
+    format!(
+        "10^{}",
+        exponent.trim_end_matches('0').trim_end_matches('.')
+    )
 }
 
 /// A memory size: "12.5 GB", "300 MB", "44 kB".
@@ -99,11 +108,12 @@ mod tests {
         assert_eq!(time(3.0), "1000");
         assert_eq!(time(f64::NEG_INFINITY), "0");
         assert_eq!(time(5.5), "316228");
-        assert_eq!(time(400.2), "10^400.20");
+        assert_eq!(time(400.2), "10^400.2");
+        assert_eq!(time(7.0), "10^7");
         assert_eq!(precise_time(Some(-2.0)), "0.01");
         assert_eq!(precise_time(Some(3315.123456_f64.log10())), "3315.1235");
         assert_eq!(precise_time(Some(f64::NEG_INFINITY)), "0");
-        assert_eq!(precise_time(Some(231.9)), "10^231.90");
+        assert_eq!(precise_time(Some(231.9)), "10^231.9");
         assert_eq!(precise_time(None), "—");
     }
 }
