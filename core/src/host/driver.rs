@@ -7,7 +7,9 @@
 //! snapshot rule live here, so every front end produces the same records from the same
 //! configuration.
 
-use std::time::Instant;
+// A browser has no `std::time::Instant` (it panics there): web-time's is the standard
+// library's on a desktop and `performance.now()` in a page.
+use web_time::Instant;
 
 use crate::host::summary::Summary;
 use crate::numbers::scalar::Scalar;
