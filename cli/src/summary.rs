@@ -56,6 +56,15 @@ struct Json<'a> {
     diverged: bool,
     divergence: Option<String>,
     wall_s: f64,
+    /// The transition's shape (see [`grokflow_core::TransitionShape`]): the test curve's
+    /// level at the fit and after the run, how many decades of t it stays on the plateau,
+    /// the times it is 10% and 90% of the way up, `t₉₀/t₁₀` and `λ·(t₉₀ − t₁₀)`.
+    plateau_level: Option<f64>,
+    plateau_decades: Option<f64>,
+    t_rise_start: Option<f64>,
+    t_rise_end: Option<f64>,
+    rise_ratio: Option<f64>,
+    rise_width_decay_times: Option<f64>,
 }
 
 /// One JSON object (keys in alphabetical order); times that never happened are `null`.
@@ -64,6 +73,7 @@ pub fn to_json(summary: &Summary, preset: &str) -> Value {
     let diverged = divergence(summary.status);
     let finite = |x: Option<f64>| x.filter(|x| x.is_finite());
     let tr = &summary.transitions;
+    let shape = summary.shape.as_ref();
     let json = Json {
         preset,
         config: &summary.config,
@@ -92,6 +102,14 @@ pub fn to_json(summary: &Summary, preset: &str) -> Value {
         diverged: diverged.is_some(),
         divergence: diverged.map(|(reason, _)| reason.to_string()),
         wall_s: summary.wall_s,
+        plateau_level: shape.map(|s| s.plateau_level),
+        plateau_decades: shape.map(|s| s.plateau_decades()),
+        t_rise_start: shape.map(|s| grokflow_core::from_log10(s.log10_t_rise_start)),
+        t_rise_end: shape.map(|s| grokflow_core::from_log10(s.log10_t_rise_end)),
+        rise_ratio: shape.map(|s| s.sharpness_ratio()),
+        rise_width_decay_times: shape
+            .filter(|_| summary.config.lambda > 0.0)
+            .map(|s| s.width_in_decay_times(summary.config.lambda)),
     };
     // Into a map, which keeps its keys sorted: the object is the same whatever the order of
     // the fields above.
@@ -141,6 +159,27 @@ pub fn to_text(summary: &Summary, preset: &str) -> String {
             .map_or_else(|| "—".to_owned(), |t| format!("{t:.4}"))
     );
     out += &format!("t_drop       {}\n", time(tr.log10_t_drop));
+    if let Some(shape) = &summary.shape {
+        let width = match summary.config.lambda {
+            l if l > 0.0 => format!(", λ·width {:.3}", shape.width_in_decay_times(l)),
+            _ => String::new(),
+        };
+        let measure = if c.is_classification() {
+            "test acc"
+        } else {
+            "log10 test loss"
+        };
+        out += &format!(
+            "transition   {measure} {:.4} for {:.2} decades after the fit; 10%→90% of the way \
+             to {:.4} from t = {} to {} (×{:.2}{width})\n",
+            shape.plateau_level,
+            shape.plateau_decades(),
+            shape.final_level,
+            time(Some(shape.log10_t_rise_start)),
+            time(Some(shape.log10_t_rise_end)),
+            shape.sharpness_ratio(),
+        );
+    }
     if let Some(m) = summary.last {
         let acc = |a: Option<f64>| a.map_or_else(|| "—".to_owned(), |a| format!("{a:.4}"));
         out += &format!(

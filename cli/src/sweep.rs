@@ -307,8 +307,8 @@ pub fn file_text(args: &SweepArgs, grid: &Grid, cells: &[Cell]) -> String {
 }
 
 /// The CSV's header row (without its line end).
-pub const CSV_HEADER: &str =
-    "alpha,lambda,seed,outcome,t_fit,t_grok,t_drop,t_predicted,final_test_acc,steps,wall_s";
+pub const CSV_HEADER: &str = "alpha,lambda,seed,outcome,t_fit,t_grok,t_drop,t_predicted,final_test_acc,steps,\
+     plateau_level,plateau_decades,t_rise_start,t_rise_end,wall_s";
 
 /// One row per run, after [`CSV_HEADER`]; floats in their shortest exact form.
 pub fn csv(cells: &[Cell]) -> String {
@@ -316,9 +316,10 @@ pub fn csv(cells: &[Cell]) -> String {
     let time = |t: Option<f64>| t.map_or(String::new(), |t| t.to_string());
     for c in cells {
         let t = c.summary.transitions;
+        let shape = c.summary.shape;
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{:.3}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3}",
             c.config.alpha,
             c.config.lambda,
             c.config.seed,
@@ -334,6 +335,10 @@ pub fn csv(cells: &[Cell]) -> String {
                 .and_then(|m| m.test_acc)
                 .map_or(String::new(), |a| a.to_string()),
             c.summary.steps,
+            time(shape.map(|s| s.plateau_level)),
+            time(shape.map(|s| s.plateau_decades())),
+            time(shape.map(|s| grokflow_core::from_log10(s.log10_t_rise_start))),
+            time(shape.map(|s| grokflow_core::from_log10(s.log10_t_rise_end))),
             c.summary.wall_s,
         );
     }

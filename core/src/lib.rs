@@ -98,5 +98,5 @@ pub use run::{
     FIG2_QUADRATIC_SMALL, FIG2_SMALL, FIG3, FIG3_SMALL, FIG4_DIAGONAL_SMALL, FIG4_SMALL,
     FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, Layout, LogGrid, MC_TINY, MLP_TINY,
     Metrics, Observer, PRECISION_SMALL, PRESETS, Preset, References, SPARSE_REG_SMALL, Simulation,
-    StaticStorage, Status, Transitions, preset, task_preset,
+    StaticStorage, Status, TransitionShape, Transitions, preset, task_preset,
 };

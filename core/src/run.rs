@@ -8,6 +8,7 @@ pub(crate) mod metrics;
 pub(crate) mod preset;
 pub(crate) mod simulation;
 pub(crate) mod transition;
+pub(crate) mod transition_shape;
 
 pub use buffers::{Layout, StaticStorage};
 pub use decay_warning::DecayWarning;
@@ -22,3 +23,4 @@ pub use simulation::{Observer, Simulation, Status};
 pub use transition::{
     DROP_ACCURACY, FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, Transitions,
 };
+pub use transition_shape::TransitionShape;

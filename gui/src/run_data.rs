@@ -71,6 +71,7 @@ impl RunData {
                 t_predicted: config.t_predicted(),
                 last: None,
                 wall_s: 0.0,
+                shape: None,
             },
             records: Vec::new(),
             snapshots: Snapshots::default(),

@@ -9,10 +9,12 @@
 
 // A browser has no `std::time::Instant` (it panics there): web-time's is the standard
 // library's on a desktop and `performance.now()` in a page.
+use std::vec::Vec;
 use web_time::Instant;
 
 use crate::host::summary::Summary;
 use crate::numbers::scalar::Scalar;
+use crate::run::metrics::Metrics;
 use crate::run::simulation::{Observer, Simulation, Status};
 
 /// When to keep a copy of the parameters: only right after a record (the parameters are
@@ -76,6 +78,9 @@ pub struct Driver<'e, S: Scalar> {
     sim: Simulation<'e, S>,
     snapshots: SnapshotSchedule,
     stepping_s: f64,
+    /// The test curve, `(log10 t, value)` at every record with `t > 0` (see
+    /// [`test_curve_value`]), for the summary's transition shape.
+    curve: Vec<(f64, f64)>,
 }
 
 impl<'e, S: Scalar> Driver<'e, S> {
@@ -85,6 +90,7 @@ impl<'e, S: Scalar> Driver<'e, S> {
             sim,
             snapshots,
             stepping_s: 0.0,
+            curve: Vec::new(),
         }
     }
 
@@ -106,10 +112,21 @@ impl<'e, S: Scalar> Driver<'e, S> {
         mut after: impl FnMut(&Simulation<'e, S>, Stepped) -> core::ops::ControlFlow<()> + Send,
     ) -> Status {
         let start = Instant::now();
-        let Self { sim, snapshots, .. } = self;
+        let Self {
+            sim,
+            snapshots,
+            curve,
+            ..
+        } = self;
+        let classification = sim.config().is_classification();
         on_worker_thread(|| {
             while !sim.status().is_terminal() {
-                let stepped = step(sim, snapshots, observer);
+                let stepped = step(sim, snapshots, &mut |m: &Metrics| {
+                    if let Some(point) = test_curve_value(m, classification) {
+                        curve.push(point);
+                    }
+                    observer.record(m)
+                });
                 if after(sim, stepped).is_break() {
                     break;
                 }
@@ -126,8 +143,19 @@ impl<'e, S: Scalar> Driver<'e, S> {
 
     /// Where the run stands, with the wall time spent stepping so far.
     pub fn summary(&self) -> Summary {
-        Summary::of(&self.sim, self.stepping_s)
+        Summary::of(&self.sim, self.stepping_s, &self.curve)
     }
+}
+
+/// A record's point on the test curve: `(log10 t, test accuracy)` for classification,
+/// `(log10 t, log10 test loss)` otherwise; none at t = 0 or for a non-finite value.
+pub fn test_curve_value(m: &Metrics, classification: bool) -> Option<(f64, f64)> {
+    let value = if classification {
+        m.test_acc?
+    } else {
+        crate::numbers::math::log10(m.test_loss)
+    };
+    Some((m.log10_t?, value)).filter(|(_, v)| v.is_finite())
 }
 
 /// One step of `sim` and what it did.
@@ -137,7 +165,7 @@ fn step<S: Scalar, O: Observer>(
     observer: &mut O,
 ) -> Stepped {
     let mut recorded = false;
-    let status = sim.step(&mut |m: &crate::run::metrics::Metrics| {
+    let status = sim.step(&mut |m: &Metrics| {
         recorded = true;
         observer.record(m)
     });

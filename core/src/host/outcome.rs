@@ -104,6 +104,7 @@ mod tests {
             t_predicted: None,
             last: None,
             wall_s: 0.0,
+            shape: None,
         };
         let done = Status::Finished;
         let blown = Status::Diverged {

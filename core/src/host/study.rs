@@ -316,6 +316,7 @@ mod tests {
                 ..Metrics::default()
             }),
             wall_s: 0.0,
+            shape: None,
         }
     }
 

@@ -5,6 +5,7 @@ use crate::numbers::scalar::Scalar;
 use crate::run::metrics::Metrics;
 use crate::run::simulation::{Simulation, Status};
 use crate::run::transition::Transitions;
+use crate::run::transition_shape::TransitionShape;
 
 /// The outcome of a run, for summaries and comparisons.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,12 +28,15 @@ pub struct Summary {
     pub last: Option<Metrics>,
     /// Wall-clock seconds spent in the run (data generation and references excluded).
     pub wall_s: f64,
+    /// The plateau before the transition and the rise's sharpness, from the recorded test
+    /// curve (see [`TransitionShape::of`]).
+    pub shape: Option<TransitionShape>,
 }
 
 impl Summary {
-    /// Where `sim` stands, after `wall_s` seconds of stepping (for front ends that step a
-    /// simulation themselves, in slices).
-    pub fn of<S: Scalar>(sim: &Simulation<'_, S>, wall_s: f64) -> Self {
+    /// Where `sim` stands, after `wall_s` seconds of stepping, with `curve` its test curve
+    /// so far (see [`TransitionShape::of`]).
+    pub fn of<S: Scalar>(sim: &Simulation<'_, S>, wall_s: f64, curve: &[(f64, f64)]) -> Self {
         let config = *sim.config();
         Self {
             config,
@@ -44,6 +48,7 @@ impl Summary {
             t_predicted: config.t_predicted(),
             last: sim.last_metrics().copied(),
             wall_s,
+            shape: TransitionShape::of(curve, sim.transitions().log10_t_fit),
         }
     }
 }
