@@ -12,6 +12,7 @@ use std::time::Instant;
 use crate::files::write_atomically;
 use crate::sweep_figure::{MapCell, MapFiles, SweepFigure};
 use clap::{Args, Subcommand};
+use grokflow_core::law_fit::LawFit;
 use grokflow_core::sweep::{Cell, Grid, Outcome, Shard, log_spaced};
 use grokflow_core::{Config, Preset};
 
@@ -149,6 +150,9 @@ pub struct SweepReport {
     pub wall_s: f64,
     /// Threads used.
     pub threads: usize,
+    /// The law `λ·t_grok = slope·ln α + intercept` fitted over the grokking runs (a whole
+    /// sweep only: a shard's runs are fitted when merged).
+    pub law: Option<LawFit>,
 }
 
 impl SweepArgs {
@@ -225,6 +229,13 @@ pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
     let csv_path = args.csv_path();
     write_atomically(&csv_path, file_text(args, &grid, &report.cells).as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", csv_path.display()))?;
+    let mut report = report;
+    if args.shard.is_none() {
+        report.law = LawFit::of_cells(&report.cells);
+        let path = law_path(&csv_path);
+        write_atomically(&path, law_json(report.law.as_ref()).as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     let map: Vec<MapCell> = report.cells.iter().map(MapCell::of).collect();
     let figure = SweepFigure {
         grid: &grid,
@@ -293,6 +304,7 @@ pub fn compute(args: &SweepArgs, grid: &Grid, stop: &AtomicBool) -> SweepReport 
         failed,
         wall_s: start.elapsed().as_secs_f64(),
         threads,
+        law: None,
     }
 }
 
@@ -345,6 +357,43 @@ pub fn csv(cells: &[Cell]) -> String {
     out
 }
 
+/// Where the law's fit goes: beside the CSV (`sweep.csv` → `sweep.law.json`).
+pub fn law_path(csv: &Path) -> PathBuf {
+    csv.with_extension("law.json")
+}
+
+/// The fit as JSON (`null` fields where there was nothing to fit).
+pub fn law_json(law: Option<&LawFit>) -> String {
+    let json = serde_json::json!({
+        "model": "lambda * t_grok = slope * ln(alpha) + intercept, over the grokking runs with alpha > 1 and lambda > 0",
+        "slope": law.map(|l| l.slope),
+        "slope_error": law.and_then(|l| l.slope_error),
+        "intercept": law.map(|l| l.intercept),
+        "intercept_error": law.and_then(|l| l.intercept_error),
+        "points": law.map_or(0, |l| l.points),
+        "seeds": law.map_or(0, |l| l.seeds),
+    });
+    format!("{json:#}\n")
+}
+
+/// The fit in a line: `law: λ·t_grok = (0.98 ± 0.03)·ln α + (0.10 ± 0.05), 40 grokking runs, 2 seeds`.
+pub fn law_line(law: Option<&LawFit>) -> String {
+    let Some(l) = law else {
+        return "law: too few grokking runs with α > 1 and λ > 0 to fit λ·t_grok against ln α"
+            .into();
+    };
+    let error = |e: Option<f64>| e.map_or(String::new(), |e| format!(" ± {e:.3}"));
+    format!(
+        "law: λ·t_grok = ({:.3}{})·ln α + ({:.3}{}), {} grokking runs, {} seed(s) fitted",
+        l.slope,
+        error(l.slope_error),
+        l.intercept,
+        error(l.intercept_error),
+        l.points,
+        l.seeds.max(1)
+    )
+}
+
 /// Prints the per-outcome counts and where the files went.
 pub fn print_report(report: &SweepReport, csv: &Path, png: Option<&Path>) {
     let mut counts = String::new();
@@ -365,6 +414,10 @@ pub fn print_report(report: &SweepReport, csv: &Path, png: Option<&Path>) {
             String::new()
         }
     );
+    // A whole sweep (it has maps) fits the law; a shard leaves it to the merge.
+    if png.is_some() {
+        println!("{}", law_line(report.law.as_ref()));
+    }
     match png {
         Some(png) => println!(
             "wrote {} and {} (left: t_grok on its colour bar, grey = never; right: outcome)",

@@ -6,6 +6,7 @@ pub mod driver;
 pub mod experiment;
 pub mod experiment_file;
 pub mod file_data;
+pub mod law_fit;
 pub mod outcome;
 pub mod reference;
 pub mod shard;

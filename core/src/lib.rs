@@ -72,7 +72,9 @@ mod objective;
 mod run;
 
 #[cfg(feature = "std")]
-pub use host::{driver, experiment, experiment_file, file_data, reference, study, summary, sweep};
+pub use host::{
+    driver, experiment, experiment_file, file_data, law_fit, reference, study, summary, sweep,
+};
 
 pub use config::{
     Activation, Config, ConfigError, Field, FieldKind, Integrator, Loss, MAX_DEPTH, MAX_DIM,

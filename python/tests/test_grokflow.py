@@ -64,6 +64,13 @@ SAME_AS_CLI = [
     dict(preset="fig2-small", t_max=300, precision="f64"),
     dict(preset="mlp-tiny", t_max=10, precision="bf16-sr", seed=3),
     dict(preset="mc-tiny", t_max=200, lambda_=2e-3),
+    # Your own data: a training set from .npz and a test set from .csv (the loss follows
+    # from the ±1 labels, as on the command line).
+    dict(
+        data=str(ROOT / "tests" / "data" / "gd_reference.npz"),
+        test_data=str(ROOT / "tests" / "data" / "gd_reference_test.csv"),
+        t_max=100,
+    ),
 ]
 
 
@@ -74,7 +81,9 @@ def as_flags(kwargs: dict) -> list:
     return argv
 
 
-@pytest.mark.parametrize("kwargs", SAME_AS_CLI, ids=lambda k: "-".join(map(str, k.values())))
+@pytest.mark.parametrize(
+    "kwargs", SAME_AS_CLI, ids=lambda k: "-".join(Path(str(v)).name for v in k.values())
+)
 def test_a_run_is_the_command_lines_bit_for_bit(kwargs, tmp_path):
     csv = tmp_path / "run.csv"
     done = cli("run", *as_flags(kwargs), "--json", "--csv", str(csv))
