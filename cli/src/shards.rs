@@ -11,11 +11,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use grokflow_core::law_fit::{LawFit, LawPoint};
 use grokflow_core::sweep::{Grid, Outcome, Shard};
 
 use crate::argv;
 use crate::files::write_atomically;
-use crate::sweep::{CSV_HEADER, MergeArgs, SHARD_MARK as MARK, SweepArgs, parse_shard};
+use crate::sweep::{self, CSV_HEADER, MergeArgs, SHARD_MARK as MARK, SweepArgs, parse_shard};
 use crate::sweep_figure::{MapCell, MapFiles, SweepFigure};
 
 /// One shard's file, read.
@@ -77,6 +78,8 @@ pub struct MergeReport {
     pub shards: usize,
     /// Runs in the joined CSV.
     pub runs: usize,
+    /// The law fitted over the whole sweep's grokking runs (as `grokflow sweep` fits it).
+    pub law: Option<LawFit>,
 }
 
 /// Joins the shards `args` name, writes the CSV (and the maps, if asked).
@@ -109,9 +112,22 @@ pub fn merge(args: &MergeArgs) -> Result<MergeReport, String> {
         preset: sweep.preset.name,
     };
     maps.save(&figure)?;
+    let points: Vec<LawPoint> = cells
+        .iter()
+        .filter_map(|c| {
+            let alpha = *grid.alphas.get(c.alpha_index)?;
+            let lambda = *grid.lambdas.get(c.lambda_index)?;
+            LawPoint::new(alpha, lambda, c.seed_offset, c.outcome, c.t_grok)
+        })
+        .collect();
+    let law = LawFit::of(&points);
+    let law_path = sweep::law_path(&args.csv);
+    write_atomically(&law_path, sweep::law_json(law.as_ref()).as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", law_path.display()))?;
     Ok(MergeReport {
         shards: shards.len(),
         runs: cells.len(),
+        law,
     })
 }
 
@@ -279,8 +295,10 @@ pub fn print_report(report: &MergeReport, args: &MergeArgs) {
     for path in [&args.png, &args.svg].into_iter().flatten() {
         let _ = write!(wrote, " and {}", path.display());
     }
+    let _ = write!(wrote, " and {}", sweep::law_path(&args.csv).display());
     println!(
         "merged {} shards: {} runs; wrote {wrote}",
         report.shards, report.runs
     );
+    println!("{}", sweep::law_line(report.law.as_ref()));
 }

@@ -420,8 +420,10 @@ pub fn print_report(report: &SweepReport, csv: &Path, png: Option<&Path>) {
     }
     match png {
         Some(png) => println!(
-            "wrote {} and {} (left: t_grok on its colour bar, grey = never; right: outcome)",
+            "wrote {}, {} and {} (left: t_grok on its colour bar, grey = never; right: \
+             outcome)",
             csv.display(),
+            law_path(csv).display(),
             png.display()
         ),
         None => println!("wrote {}", csv.display()),

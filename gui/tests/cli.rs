@@ -280,6 +280,13 @@ fn sharded_sweeps_merge_into_the_whole_sweep() {
             std::fs::read(&merged_png).expect("png") == std::fs::read(&whole_png).expect("png"),
             "the merged PNG differs from the whole sweep's ({count} shards)"
         );
+        // The law's fit over the same runs, whoever ran them: the same file.
+        let law = |csv: &str| std::fs::read_to_string(temp(csv).with_extension("law.json"));
+        assert_eq!(
+            law("merged.csv").expect("merged law.json"),
+            law("whole.csv").expect("whole law.json"),
+            "{count} shards"
+        );
     }
     let refusal = |shards: &[&str]| {
         let merged = path("refused.csv");

@@ -20,17 +20,28 @@ pub struct LawPoint {
 }
 
 impl LawPoint {
-    /// The point of a grokking cell with α > 1 and λ > 0 (the law's domain), else None.
-    pub fn of(cell: &Cell) -> Option<Self> {
-        let t_grok = cell.summary.transitions.t_grok()?;
-        let (alpha, lambda) = (cell.config.alpha, cell.config.lambda);
-        let point = Self {
+    /// The point of a run of `alpha` and `lambda` (seed offset `seed_offset`) that ended as
+    /// `outcome`, if it grokked with α > 1 and λ > 0 (the law's domain).
+    pub fn new(
+        alpha: f64,
+        lambda: f64,
+        seed_offset: u64,
+        outcome: Outcome,
+        t_grok: Option<f64>,
+    ) -> Option<Self> {
+        let t_grok = t_grok.filter(|t| t.is_finite())?;
+        (outcome == Outcome::Grok && alpha > 1.0 && lambda > 0.0).then(|| Self {
             ln_alpha: math::ln(alpha),
             lambda_t_grok: lambda * t_grok,
-            seed_offset: cell.seed_offset,
-        };
-        (cell.outcome == Outcome::Grok && alpha > 1.0 && lambda > 0.0 && t_grok.is_finite())
-            .then_some(point)
+            seed_offset,
+        })
+    }
+
+    /// The point of a finished cell (see [`LawPoint::new`]).
+    pub fn of(cell: &Cell) -> Option<Self> {
+        let c = &cell.config;
+        let t_grok = cell.summary.transitions.t_grok();
+        Self::new(c.alpha, c.lambda, cell.seed_offset, cell.outcome, t_grok)
     }
 }
 
@@ -82,8 +93,17 @@ fn standard_error(values: &[f64]) -> f64 {
 }
 
 impl LawFit {
-    /// The line through every point, with the seeds' spread.
+    /// The line through every point, with the seeds' spread. The points are taken in one
+    /// order (by seed, ln α, λ·t_grok), so the same runs give the same bits in any order
+    /// (a whole sweep and its merged shards).
     pub fn of(points: &[LawPoint]) -> Option<Self> {
+        let mut points = points.to_vec();
+        points.sort_by(|a, b| {
+            (a.seed_offset, a.ln_alpha, a.lambda_t_grok)
+                .partial_cmp(&(b.seed_offset, b.ln_alpha, b.lambda_t_grok))
+                .unwrap_or(core::cmp::Ordering::Equal)
+        });
+        let points = points.as_slice();
         let (slope, intercept) = line(points)?;
         let mut seeds: Vec<u64> = points.iter().map(|p| p.seed_offset).collect();
         seeds.sort_unstable();
@@ -152,6 +172,18 @@ mod tests {
         assert!((fit.slope_error.expect("two seeds") - 0.2).abs() < 1e-12);
         assert!((fit.intercept_error.expect("two seeds") - 0.2).abs() < 1e-12);
         assert_eq!(fit.seeds, 2);
+    }
+
+    #[test]
+    fn the_order_of_the_points_does_not_change_a_bit() {
+        let mut points = points(0.8, 0.0, 0);
+        points.extend(self::points(1.2, 0.4, 1).into_iter().map(|p| LawPoint {
+            lambda_t_grok: p.lambda_t_grok * 1.1 + 0.01,
+            ..p
+        }));
+        let forward = LawFit::of(&points);
+        points.reverse();
+        assert_eq!(LawFit::of(&points), forward);
     }
 
     #[test]
