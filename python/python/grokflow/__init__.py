@@ -184,13 +184,17 @@ class Sweep:
     it, so that ``grokflow sweep merge`` takes it); ``columns`` holds one array per CSV
     column, one entry per run in the CSV's order (``outcome`` as strings, ``seed`` and
     ``steps`` as int64, the times NaN where a run never reached them). ``alphas`` and
-    ``lambdas`` are the grid's values; :meth:`grid` lays a column out on them.
+    ``lambdas`` are the grid's values; :meth:`grid` lays a column out on them. ``law`` is the
+    paper's law fitted over the grokking runs, as ``grokflow sweep`` writes it to
+    ``sweep.law.json`` (``slope``, ``intercept`` of λ·t_grok against ln α, their
+    ``*_error`` over seeds, ``points``, ``seeds``); None for a shard.
     """
 
     csv: str
     alphas: np.ndarray
     lambdas: np.ndarray
     columns: Dict[str, np.ndarray]
+    law: Optional[Dict[str, Any]] = None
 
     def grid(self, column: str) -> np.ndarray:
         """``column`` laid out as ``[seed offset, λ index, α index]`` (NaN or "" where a run
@@ -226,7 +230,7 @@ def sweep(preset: Optional[str] = None, **flags: Any) -> Sweep:
     if preset is not None:
         flags["preset"] = preset
     argv = _argv("sweep", "sweep", _SWEEP_FILES, flags)
-    text, alphas, lambdas = _grokflow.sweep(argv)
+    text, alphas, lambdas, law = _grokflow.sweep(argv)
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     header, rows = lines[0].split(","), [line.split(",") for line in lines[1:]]
     columns = {}
@@ -239,7 +243,13 @@ def sweep(preset: Optional[str] = None, **flags: Any) -> Sweep:
         else:
             # float() reads the shortest exact form back to the same double.
             columns[name] = np.array([float(c) if c else np.nan for c in cells])
-    return Sweep(csv=text, alphas=np.array(alphas), lambdas=np.array(lambdas), columns=columns)
+    return Sweep(
+        csv=text,
+        alphas=np.array(alphas),
+        lambdas=np.array(lambdas),
+        columns=columns,
+        law=None if law is None else json.loads(law),
+    )
 
 
 def presets() -> List[Dict[str, Any]]:

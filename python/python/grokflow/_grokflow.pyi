@@ -1,6 +1,6 @@
 """The Rust extension behind :mod:`grokflow` (use the functions of :mod:`grokflow`)."""
 
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 def run(
     argv: List[str], snapshots_per_decade: float
@@ -13,7 +13,7 @@ def run(
     with the command line's message, ``KeyboardInterrupt`` on Ctrl-C.
     """
 
-def sweep(argv: List[str]) -> Tuple[str, List[float], List[float]]:
+def sweep(argv: List[str]) -> Tuple[str, List[float], List[float], Optional[str]]:
     """Runs ``grokflow sweep <argv…>`` without the GIL; the CSV text it writes, the grid's
     α and λ values."""
 
