@@ -170,9 +170,9 @@ def test_a_sweep_is_the_command_lines_bit_for_bit(tmp_path):
         return [line.rsplit(",", 1)[0] for line in text.splitlines()]
 
     assert without_wall_time(swept.csv) == without_wall_time(csv.read_text())
-    # The law's fit, as the command line writes it beside its CSV.
+    # The law's fit, as the command line writes it beside its CSV (to t = 100 no run of this
+    # grid is a grokking one to fit: both must say so the same way).
     assert swept.law == json.loads((tmp_path / "sweep.law.json").read_text())
-    assert swept.law["points"] > 0
     t_grok = swept.grid("t_grok")
     assert t_grok.shape == (1, 4, 5)
     # For each λ, a larger α groks later or not at all within the horizon (t ≈ ln α / λ).
