@@ -225,11 +225,10 @@ pub fn run(args: &SweepArgs, stop: &AtomicBool) -> Result<SweepReport, String> {
         svg: args.svg.as_deref(),
     };
     maps.check()?;
-    let report = compute(args, &grid, stop);
+    let mut report = compute(args, &grid, stop);
     let csv_path = args.csv_path();
     write_atomically(&csv_path, file_text(args, &grid, &report.cells).as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", csv_path.display()))?;
-    let mut report = report;
     if args.shard.is_none() {
         report.law = LawFit::of_cells(&report.cells);
         let path = law_path(&csv_path);
@@ -376,7 +375,8 @@ pub fn law_json(law: Option<&LawFit>) -> String {
     format!("{json:#}\n")
 }
 
-/// The fit in a line: `law: λ·t_grok = (0.98 ± 0.03)·ln α + (0.10 ± 0.05), 40 grokking runs, 2 seeds`.
+/// The fit in a line: `law: λ·t_grok = (0.980 ± 0.030)·ln α + (0.100 ± 0.050), 40 grokking
+/// runs, 2 seed(s) fitted on their own`.
 pub fn law_line(law: Option<&LawFit>) -> String {
     let Some(l) = law else {
         return "law: too few grokking runs with α > 1 and λ > 0 to fit λ·t_grok against ln α"
@@ -384,13 +384,14 @@ pub fn law_line(law: Option<&LawFit>) -> String {
     };
     let error = |e: Option<f64>| e.map_or(String::new(), |e| format!(" ± {e:.3}"));
     format!(
-        "law: λ·t_grok = ({:.3}{})·ln α + ({:.3}{}), {} grokking runs, {} seed(s) fitted",
+        "law: λ·t_grok = ({:.3}{})·ln α + ({:.3}{}), {} grokking runs, {} seed(s) fitted on \
+         their own",
         l.slope,
         error(l.slope_error),
         l.intercept,
         error(l.intercept_error),
         l.points,
-        l.seeds.max(1)
+        l.seeds
     )
 }
 
