@@ -49,8 +49,9 @@ impl TransitionShape {
     }
 
     /// The shape of `curve` (`(log10 t, value)` at every record with `t > 0`, in time order),
-    /// whose training set was fitted at `log10_t_fit`. None without a fit, or when the curve
-    /// ends less than [`MIN_RISE`] away from its plateau, or never gets 90% of the way.
+    /// whose training set was fitted at `log10_t_fit`. None without a fit or when the curve
+    /// ends less than [`MIN_RISE`] away from its plateau (the last record is the final value,
+    /// so both crossings then exist).
     pub fn of(curve: &[(f64, f64)], log10_t_fit: Option<f64>) -> Option<Self> {
         let fit = log10_t_fit?;
         let after_fit = curve.partition_point(|&(l, _)| l < fit);
