@@ -171,13 +171,13 @@ pub fn to_text(summary: &Summary, preset: &str) -> String {
         };
         out += &format!(
             "transition   {measure} {:.4} for {:.2} decades after the fit; 10%→90% of the way \
-             to {:.4} from t = {} to {} (×{:.2}{width})\n",
+             to {:.4} from t = {} to {} (×{}{width})\n",
             shape.plateau_level,
             shape.plateau_decades(),
             shape.final_level,
             time(Some(shape.log10_t_rise_start)),
             time(Some(shape.log10_t_rise_end)),
-            shape.sharpness_ratio(),
+            number::short(shape.sharpness_ratio()),
         );
     }
     if let Some(m) = summary.last {

@@ -16,6 +16,7 @@ use crate::host::summary::Summary;
 use crate::numbers::scalar::Scalar;
 use crate::run::metrics::Metrics;
 use crate::run::simulation::{Observer, Simulation, Status};
+use crate::run::transition_shape::TransitionShape;
 
 /// When to keep a copy of the parameters: only right after a record (the parameters are
 /// then at the record's grid time); the first record (θ(0)) always, after it a record at
@@ -79,7 +80,7 @@ pub struct Driver<'e, S: Scalar> {
     snapshots: SnapshotSchedule,
     stepping_s: f64,
     /// The test curve, `(log10 t, value)` at every record with `t > 0` (see
-    /// [`test_curve_value`]), for the summary's transition shape.
+    /// [`TransitionShape::curve_point`]), for the summary's transition shape.
     curve: Vec<(f64, f64)>,
 }
 
@@ -122,7 +123,7 @@ impl<'e, S: Scalar> Driver<'e, S> {
         on_worker_thread(|| {
             while !sim.status().is_terminal() {
                 let stepped = step(sim, snapshots, &mut |m: &Metrics| {
-                    if let Some(point) = test_curve_value(m, classification) {
+                    if let Some(point) = TransitionShape::curve_point(m, classification) {
                         curve.push(point);
                     }
                     observer.record(m)
@@ -145,17 +146,6 @@ impl<'e, S: Scalar> Driver<'e, S> {
     pub fn summary(&self) -> Summary {
         Summary::of(&self.sim, self.stepping_s, &self.curve)
     }
-}
-
-/// A record's point on the test curve: `(log10 t, test accuracy)` for classification,
-/// `(log10 t, log10 test loss)` otherwise; none at t = 0 or for a non-finite value.
-pub fn test_curve_value(m: &Metrics, classification: bool) -> Option<(f64, f64)> {
-    let value = if classification {
-        m.test_acc?
-    } else {
-        crate::numbers::math::log10(m.test_loss)
-    };
-    Some((m.log10_t?, value)).filter(|(_, v)| v.is_finite())
 }
 
 /// One step of `sim` and what it did.

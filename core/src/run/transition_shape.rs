@@ -7,6 +7,7 @@
 //! (there the "rise" is a fall; the fractions are of the signed distance).
 
 use crate::numbers::math;
+use crate::run::metrics::Metrics;
 
 /// A change of the curve smaller than this (accuracy points, or decades of test loss) is no
 /// transition: plateau and final value are the same level.
@@ -46,6 +47,17 @@ impl TransitionShape {
     pub fn width_in_decay_times(&self, lambda: f64) -> f64 {
         lambda
             * (math::from_log10(self.log10_t_rise_end) - math::from_log10(self.log10_t_rise_start))
+    }
+
+    /// A record's point on the test curve: `(log10 t, test accuracy)` for classification,
+    /// `(log10 t, log10 test loss)` otherwise; none at t = 0 or for a non-finite value.
+    pub fn curve_point(m: &Metrics, classification: bool) -> Option<(f64, f64)> {
+        let value = if classification {
+            m.test_acc?
+        } else {
+            math::log10(m.test_loss)
+        };
+        Some((m.log10_t?, value)).filter(|(_, v)| v.is_finite())
     }
 
     /// The shape of `curve` (`(log10 t, value)` at every record with `t > 0`, in time order),
