@@ -65,7 +65,7 @@ pub enum Command {
 }
 
 /// Flags of `grokflow run`. Every experiment flag overrides the preset's value.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct RunArgs {
     /// Start from a named preset (see `grokflow presets`); default: the small preset of
     /// `--task`, or fig1a-small.
@@ -107,7 +107,8 @@ pub struct RunArgs {
 }
 
 /// One flag per field of [`Config`] (`--n-test` for `n_test`), made from
-/// [`Config::FIELDS`]: the values as typed, applied by [`Config::set_field`].
+/// [`Config::FIELDS`]: the values as typed, applied by [`Config::set_field`]. One flag may
+/// hold a comma-separated list (`--alpha 1,10,100`): one run per value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExperimentFlags {
     /// `(field, text)` for every flag given, in [`Config::FIELDS`] order.
@@ -118,6 +119,50 @@ impl ExperimentFlags {
     /// Whether the flag of `field` was given.
     pub fn has(&self, field: &str) -> bool {
         self.given.iter().any(|(f, _)| *f == field)
+    }
+
+    /// The field given a list of values (`--alpha 1,10,100`) and its values, if one was;
+    /// an error for two lists or an empty value.
+    pub fn varied(&self) -> Result<Option<(&'static str, Vec<String>)>, String> {
+        let mut lists = self.given.iter().filter(|(_, text)| text.contains(','));
+        let Some((field, text)) = lists.next() else {
+            return Ok(None);
+        };
+        if let Some((other, _)) = lists.next() {
+            return Err(format!(
+                "only one flag may take a list of values: --{} and --{} both do",
+                flag_name(field),
+                flag_name(other)
+            ));
+        }
+        let values: Vec<String> = text.split(',').map(|v| v.trim().to_owned()).collect();
+        if values.iter().any(String::is_empty) {
+            return Err(format!(
+                "invalid --{}: \"{text}\" has an empty value; write values separated by commas, \
+                 e.g. 1,10,100",
+                flag_name(field)
+            ));
+        }
+        Ok(Some((field, values)))
+    }
+
+    /// These flags with `field` set to `value` (one run of a list).
+    pub fn with(&self, field: &str, value: &str) -> Self {
+        let given = self
+            .given
+            .iter()
+            .map(|(f, text)| {
+                (
+                    *f,
+                    if *f == field {
+                        value.to_owned()
+                    } else {
+                        text.clone()
+                    },
+                )
+            })
+            .collect();
+        Self { given }
     }
 
     /// Applies every given flag to `config`; the error names the flag.
@@ -173,6 +218,15 @@ impl FromArgMatches for ExperimentFlags {
     }
 }
 
+/// The runs of a list in one flag (`grokflow run --alpha 1,10,100`).
+#[derive(Clone, Debug)]
+pub struct RunList {
+    /// The field the list is for.
+    pub field: &'static str,
+    /// Each value as typed, with the arguments of its run.
+    pub runs: Vec<(String, RunArgs)>,
+}
+
 impl RunArgs {
     /// The preset's configuration with every given flag applied, validated.
     pub fn config(&self) -> Result<Config, String> {
@@ -210,6 +264,29 @@ impl RunArgs {
             }
         }
         Ok(c)
+    }
+
+    /// One run per value when a flag holds a list (`--alpha 1,10,100`), each run's
+    /// configuration checked; `None` for a single run.
+    pub fn one_per_value(&self) -> Result<Option<RunList>, String> {
+        let Some((field, values)) = self.experiment.varied()? else {
+            return Ok(None);
+        };
+        let runs = values
+            .into_iter()
+            .map(|value| {
+                let run = RunArgs {
+                    experiment: self.experiment.with(field, &value),
+                    ..self.clone()
+                };
+                // A data file supplies the sizes only when it is read.
+                if run.data.is_none() {
+                    run.config()?;
+                }
+                Ok((value, run))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Some(RunList { field, runs }))
     }
 
     /// The preset's name, or "custom" when none was given.
@@ -302,6 +379,55 @@ mod tests {
         }
         for p in Precision::ALL {
             assert!(help.contains(p.name()), "--precision: {}", p.name());
+        }
+    }
+
+    fn runs(args: &[&str]) -> Result<Vec<Config>, String> {
+        let mut full = vec!["grokflow", "run"];
+        full.extend_from_slice(args);
+        let cli = Cli::try_parse_from(full).map_err(|e| e.to_string())?;
+        let Some(Command::Run(run)) = cli.command else {
+            return Err("not a run".to_owned());
+        };
+        let list = run.one_per_value()?.ok_or("no list")?;
+        list.runs.iter().map(|(_, r)| r.config()).collect()
+    }
+
+    #[test]
+    fn a_list_in_one_flag_is_one_run_per_value() {
+        let configs = runs(&[
+            "--preset",
+            "fig2-small",
+            "--alpha",
+            "1, 10,100",
+            "--seed",
+            "3",
+        ])
+        .expect("valid");
+        let alphas: Vec<f64> = configs.iter().map(|c| c.alpha).collect();
+        assert_eq!(alphas, [1.0, 10.0, 100.0]);
+        assert!(
+            configs
+                .iter()
+                .all(|c| c.seed == 3 && c.task == Task::ModAdd)
+        );
+        let tasks = runs(&["--task", "sparse-cls,misgrok"]).expect("valid");
+        assert_eq!(tasks[1].task, Task::Misgrok);
+    }
+
+    #[test]
+    fn lists_are_refused_with_the_flag_named() {
+        let cases: [(&[&str], &str); 3] = [
+            (
+                &["--alpha", "1,10", "--lambda", "1e-3,1e-2"],
+                "only one flag",
+            ),
+            (&["--alpha", "1,,10"], "invalid --alpha"),
+            (&["--alpha", "1,-10"], "invalid --alpha"),
+        ];
+        for (args, message) in cases {
+            let err = runs(args).expect_err(message);
+            assert!(err.contains(message), "{err}");
         }
     }
 

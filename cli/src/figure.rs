@@ -163,6 +163,10 @@ pub enum Mark {
     Dashed,
     /// A filled square (a class of cells).
     Square,
+    /// A filled circle (an event on a curve).
+    Dot,
+    /// An open circle (another event on a curve).
+    Ring,
 }
 
 /// Draws `keys` left to right, centred vertically in `area`: the legend sits in its own
@@ -198,6 +202,12 @@ pub fn legend_row<DB: DrawingBackend>(
                     [(x + 8, y - 7), (x + 22, y + 7)],
                     color.filled(),
                 ))
+                .map_err(drawing_error)?,
+            Mark::Dot => area
+                .draw(&Circle::new((x + 14, y), 6, color.filled()))
+                .map_err(drawing_error)?,
+            Mark::Ring => area
+                .draw(&Circle::new((x + 14, y), 6, color.stroke_width(2)))
                 .map_err(drawing_error)?,
         }
         let (w, h) = area

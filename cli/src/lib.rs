@@ -28,6 +28,8 @@ pub mod presets;
 pub mod progress;
 pub mod run;
 pub mod run_figure;
+pub mod run_several;
+pub mod runs_figure;
 pub mod shards;
 pub mod summary;
 pub mod sweep;

@@ -38,6 +38,27 @@ pub const fn outcome_rgb(outcome: Outcome) -> [u8; 3] {
     }
 }
 
+/// Runs drawn together (`grokflow run --alpha 1,10,100 --plot`): the Okabe–Ito colours
+/// that read on white, distinct also to colour-blind eyes.
+pub const SERIES: [[u8; 3]; 7] = [
+    [0, 114, 178],
+    [230, 159, 0],
+    [0, 158, 115],
+    [204, 121, 167],
+    [86, 180, 233],
+    [213, 94, 0],
+    [0, 0, 0],
+];
+
+/// The colour of run `i` of `n` drawn together: [`SERIES`] while it lasts, the [`ramp`]
+/// (dark to light, in the order given) for more.
+pub fn series(i: usize, n: usize) -> [u8; 3] {
+    match SERIES.get(i) {
+        Some(&c) if n <= SERIES.len() => c,
+        _ => ramp(i as f64 / n.saturating_sub(1).max(1) as f64 * 0.9),
+    }
+}
+
 /// Viridis (dark blue → green → yellow, perceptually even), `s` in [0, 1]: the colour of
 /// a time on a colour bar (log t_grok in the phase diagram and the sweep maps).
 pub fn ramp(s: f64) -> [u8; 3] {
@@ -75,5 +96,13 @@ mod tests {
             .collect();
         assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
         assert_eq!(ramp(2.0), ramp(1.0));
+        for n in [3, 7, 12] {
+            for i in 0..n {
+                assert!(
+                    (i + 1..n).all(|j| series(i, n) != series(j, n)),
+                    "{i} of {n}"
+                );
+            }
+        }
     }
 }

@@ -89,7 +89,7 @@ impl RunFigure<'_> {
 }
 
 /// `1e3` for the tick at log10 t = 3 (ticks between powers of ten get no label).
-fn power_of_ten(x: &f64) -> String {
+pub(crate) fn power_of_ten(x: &f64) -> String {
     if (x - x.round()).abs() < 1e-6 {
         format!("1e{}", x.round())
     } else {
@@ -304,7 +304,7 @@ impl Panel<'_> {
     }
 }
 
-type Chart<'a, DB> = ChartContext<
+pub(crate) type Chart<'a, DB> = ChartContext<
     'a,
     DB,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
@@ -313,7 +313,7 @@ type Chart<'a, DB> = ChartContext<
 /// Dashed vertical lines at the markers; with `labelled`, each named beside its line in the
 /// band above the data, one text row per marker, so close markers (t_grok near ln α / λ)
 /// stay legible.
-fn draw_markers<DB: DrawingBackend>(
+pub(crate) fn draw_markers<DB: DrawingBackend>(
     chart: &mut Chart<'_, DB>,
     y: (f64, f64),
     markers: &[(String, f64, [u8; 3])],

@@ -1,6 +1,7 @@
 //! The end-of-run summary, as JSON for scripts and as text for people.
 
 use grokflow_core::summary::Summary;
+use grokflow_core::sweep::Outcome;
 
 use crate::number;
 use grokflow_core::{Divergence, Status};
@@ -37,9 +38,14 @@ struct Json<'a> {
     t_fit: Option<f64>,
     t_grok: Option<f64>,
     t_drop: Option<f64>,
+    t_learned: Option<f64>,
     log10_t_fit: Option<f64>,
     log10_t_grok: Option<f64>,
     log10_t_drop: Option<f64>,
+    log10_t_learned: Option<f64>,
+    /// What the run did ([`Outcome`]): no-fit, memorise, generalise, grok, misgrok or
+    /// diverged.
+    outcome: &'static str,
     t_predicted: Option<f64>,
     t_final: Option<f64>,
     log10_t_final: Option<f64>,
@@ -83,9 +89,12 @@ pub fn to_json(summary: &Summary, preset: &str) -> Value {
         t_fit: tr.t_fit(),
         t_grok: tr.t_grok(),
         t_drop: tr.t_drop(),
+        t_learned: tr.t_learned(),
         log10_t_fit: finite(tr.log10_t_fit),
         log10_t_grok: finite(tr.log10_t_grok),
         log10_t_drop: finite(tr.log10_t_drop),
+        log10_t_learned: finite(tr.log10_t_learned),
+        outcome: Outcome::of(summary).name(),
         t_predicted: summary.t_predicted,
         t_final: last.map(|m| m.t),
         log10_t_final: last.and_then(|m| m.log10_t),
@@ -114,6 +123,36 @@ pub fn to_json(summary: &Summary, preset: &str) -> Value {
     // Into a map, which keeps its keys sorted: the object is the same whatever the order of
     // the fields above.
     serde_json::to_value(json).unwrap_or(Value::Null)
+}
+
+/// One line for a run of a list (`grokflow run --alpha 1,10,100`): the varied field's value,
+/// the outcome, the transition times against ln α / λ, the final test accuracy (test loss
+/// for regression).
+pub fn to_line(summary: &Summary, field: &str, value: &str) -> String {
+    let time = number::precise_time;
+    let tr = &summary.transitions;
+    let last = summary.last.as_ref();
+    let test = match last.and_then(|m| m.test_acc) {
+        Some(acc) => format!("test acc {acc:.4}"),
+        None => last.map_or_else(
+            || "—".to_owned(),
+            |m| format!("test loss {:.3e}", m.test_loss),
+        ),
+    };
+    let status = match divergence(summary.status) {
+        Some((reason, t)) => format!("  DIVERGED at t = {t:.6}: {reason}"),
+        None if summary.status == Status::Stopped => "  (stopped)".to_owned(),
+        None => String::new(),
+    };
+    format!(
+        "{field}={value:<8} {:<10}  t_fit {:<8}  t_grok {:<10}  ln α/λ {:<10}  final {test}{status}",
+        Outcome::of(summary).name(),
+        time(tr.log10_t_fit),
+        time(tr.log10_t_grok),
+        summary
+            .t_predicted
+            .map_or_else(|| "—".to_owned(), number::short),
+    )
 }
 
 /// A few aligned lines for a terminal.
@@ -150,7 +189,12 @@ pub fn to_text(summary: &Summary, preset: &str) -> String {
         summary.steps, summary.gradient_evals, summary.wall_s
     );
     let tr = &summary.transitions;
-    out += &format!("t_fit        {}\n", time(tr.log10_t_fit));
+    out += &format!(
+        "t_fit        {}   (learned, train loss below {}% of its start: {})\n",
+        time(tr.log10_t_fit),
+        100.0 * grokflow_core::LEARNED_LOSS_FRACTION,
+        time(tr.log10_t_learned)
+    );
     out += &format!(
         "t_grok       {}   (ln α / λ = {})\n",
         time(tr.log10_t_grok),
@@ -159,6 +203,7 @@ pub fn to_text(summary: &Summary, preset: &str) -> String {
             .map_or_else(|| "—".to_owned(), |t| format!("{t:.4}"))
     );
     out += &format!("t_drop       {}\n", time(tr.log10_t_drop));
+    out += &format!("outcome      {}\n", Outcome::of(summary).name());
     if let Some(shape) = &summary.shape {
         let width = match summary.config.lambda {
             l if l > 0.0 => format!(", λ·width {:.3}", shape.width_in_decay_times(l)),

@@ -98,7 +98,8 @@ pub use objective::{Evaluation, ExampleLoss, Fit};
 pub use run::{
     DROP_ACCURACY, DecayWarning, FIG1A, FIG1A_SMALL, FIG1B, FIG1B_SMALL, FIG2, FIG2_QUADRATIC,
     FIG2_QUADRATIC_SMALL, FIG2_SMALL, FIG3, FIG3_SMALL, FIG4_DIAGONAL_SMALL, FIG4_SMALL,
-    FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, Layout, LogGrid, MC_TINY, MLP_TINY,
-    Metrics, Observer, PRECISION_SMALL, PRESETS, Preset, References, SPARSE_REG_SMALL, Simulation,
-    StaticStorage, Status, TransitionShape, Transitions, preset, task_preset,
+    FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, LEARNED_LOSS_FRACTION, Layout, LogGrid,
+    MC_TINY, MLP_TINY, Metrics, Observer, PRECISION_SMALL, PRESETS, Preset, References,
+    SPARSE_REG_SMALL, Simulation, StaticStorage, Status, TransitionShape, Transitions, preset,
+    task_preset,
 };

@@ -21,6 +21,7 @@ pub use preset::{
 };
 pub use simulation::{Observer, Simulation, Status};
 pub use transition::{
-    DROP_ACCURACY, FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, Transitions,
+    DROP_ACCURACY, FIT_LOSS_FRACTION, GROK_ACCURACY, GROK_LOSS_FRACTION, LEARNED_LOSS_FRACTION,
+    Transitions,
 };
 pub use transition_shape::TransitionShape;

@@ -512,3 +512,80 @@ fn figures_name_what_they_show_and_refuse_unknown_formats() {
         );
     }
 }
+
+/// A list in one flag is the runs of its values one by one: the same JSON (wall time aside),
+/// the same trajectories in one CSV behind a column naming the value, and one figure naming
+/// every run.
+#[test]
+fn a_list_in_one_flag_runs_each_value_as_a_single_run_would() {
+    let without_wall = |mut v: serde_json::Value| {
+        v.as_object_mut().expect("object").remove("wall_s");
+        v
+    };
+    let (long, svg) = (temp("list.csv"), temp("list.svg"));
+    let out = grokflow(&[
+        "run",
+        "--preset",
+        "fig1a-small",
+        "--alpha",
+        "1,128",
+        "--no-references",
+        "--json",
+        "--csv",
+        long.to_str().expect("utf-8"),
+        "--plot",
+        svg.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let long_text = std::fs::read_to_string(&long).expect("long csv");
+    let mut expected_rows = Vec::new();
+    for (line, alpha) in lines.iter().zip(["1", "128"]) {
+        let single = temp(&format!("single-{alpha}.csv"));
+        let out = grokflow(&[
+            "run",
+            "--preset",
+            "fig1a-small",
+            "--alpha",
+            alpha,
+            "--no-references",
+            "--json",
+            "--csv",
+            single.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(
+            without_wall(line.clone()),
+            without_wall(json(&out)),
+            "α = {alpha}"
+        );
+        let text = std::fs::read_to_string(&single).expect("csv");
+        expected_rows.extend(text.lines().skip(1).map(|row| format!("{alpha},{row}")));
+    }
+    // α = 1 fits by signs at the first step and rises while learning; α = 128 waits.
+    assert_eq!(lines[0]["outcome"], "generalise");
+    assert_eq!(lines[1]["outcome"], "grok");
+    let mut long_lines = long_text.lines();
+    assert!(
+        long_lines
+            .next()
+            .expect("header")
+            .starts_with("alpha,t,step,")
+    );
+    assert_eq!(long_lines.collect::<Vec<_>>(), expected_rows);
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    for expected in [
+        "alpha = 1: generalise",
+        "alpha = 128: grok",
+        "ln α/λ = 4852",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from the SVG");
+    }
+}

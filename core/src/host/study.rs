@@ -309,6 +309,7 @@ mod tests {
                 log10_t_fit: Some(-1.0),
                 log10_t_grok: t_grok.map(f64::log10),
                 log10_t_drop: None,
+                log10_t_learned: Some(-1.0),
             },
             t_predicted: None,
             last: Some(Metrics {

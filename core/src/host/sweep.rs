@@ -13,7 +13,7 @@ use crate::host::summary::Summary;
 use crate::run::metrics::Metrics;
 use crate::run::simulation::Status;
 
-pub use crate::host::outcome::{GROK_DELAY, Outcome};
+pub use crate::host::outcome::{Outcome, PLATEAU_DECADES};
 pub use crate::host::shard::Shard;
 
 /// A grid of runs: every (α, λ) pair for every seed offset.

@@ -14,6 +14,9 @@ pub const DROP_ACCURACY: f64 = 0.20;
 pub const FIT_LOSS_FRACTION: f64 = 0.01;
 /// Regression generalises when the test loss falls below this fraction of its plateau.
 pub const GROK_LOSS_FRACTION: f64 = 0.10;
+/// The training set is learned, not only fitted by the predictor's sign, when the train loss
+/// falls below this fraction of its start.
+pub const LEARNED_LOSS_FRACTION: f64 = 0.10;
 
 /// Transition times of a run (None while they have not happened), as `log10 t`.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
@@ -26,6 +29,10 @@ pub struct Transitions {
     pub log10_t_grok: Option<f64>,
     /// After the fit, test accuracy first 20 points below its value at the fit.
     pub log10_t_drop: Option<f64>,
+    /// Training set learned: train loss first below 10% of its start. Classification can fit
+    /// long before (a tiny predictor whose signs are right, loss still ln 2); for regression
+    /// it comes with or before the fit. Detected at every step.
+    pub log10_t_learned: Option<f64>,
 }
 
 impl Transitions {
@@ -40,6 +47,10 @@ impl Transitions {
     /// `t_drop` (saturates at `f64::MAX`).
     pub fn t_drop(&self) -> Option<f64> {
         self.log10_t_drop.map(from_log10)
+    }
+    /// `t_learned` (saturates at `f64::MAX`).
+    pub fn t_learned(&self) -> Option<f64> {
+        self.log10_t_learned.map(from_log10)
     }
 }
 
@@ -70,6 +81,9 @@ impl TransitionDetector {
     /// The training loss and accuracy at `log10 t` (called at every step; `−∞` is t = 0).
     pub(crate) fn observe_train(&mut self, log10_t: f64, loss: f64, accuracy: f64) {
         let initial = *self.initial_train_loss.get_or_insert(loss);
+        if self.found.log10_t_learned.is_none() && loss < LEARNED_LOSS_FRACTION * initial {
+            self.found.log10_t_learned = Some(log10_t);
+        }
         if self.found.log10_t_fit.is_none() {
             let fitted = if self.classification {
                 accuracy >= 1.0
@@ -160,6 +174,23 @@ mod tests {
             "{t_grok} vs {expected}"
         );
         assert_eq!(found.t_drop(), None);
+    }
+
+    #[test]
+    fn learning_needs_the_loss_down_not_only_the_signs_right() {
+        let mut det = TransitionDetector::new(true);
+        let ln2 = core::f64::consts::LN_2;
+        det.observe_train(f64::NEG_INFINITY, ln2, 0.5);
+        // Every sign right at once, the loss barely moved: fitted, not learned.
+        det.observe_train(-2.0, 0.99 * ln2, 1.0);
+        det.observe_train(0.0, 0.5 * ln2, 1.0);
+        assert_eq!(det.transitions().t_fit(), Some(0.01));
+        assert_eq!(det.transitions().t_learned(), None);
+        // 0.1 of the start is not below it; the next step is.
+        det.observe_train(0.5, 0.1 * ln2, 1.0);
+        assert_eq!(det.transitions().t_learned(), None);
+        det.observe_train(1.0, 0.09 * ln2, 1.0);
+        assert_eq!(det.transitions().t_learned(), Some(10.0));
     }
 
     #[test]
