@@ -59,8 +59,14 @@ pub fn execute(command: Command) -> ExitCode {
     match command {
         Command::Run(args) => {
             let stop = stop_on_ctrl_c("run");
-            match run::run(&args, &stop) {
-                Ok(summary) if summary.status == Status::Stopped => ExitCode::from(INTERRUPTED),
+            let statuses = match args.one_per_value() {
+                Ok(None) => run::run(&args, &stop).map(|s| vec![s.status]),
+                Ok(Some(list)) => run_several::run(&args, &list, &stop)
+                    .map(|runs| runs.iter().map(|r| r.summary.status).collect()),
+                Err(message) => Err(message),
+            };
+            match statuses {
+                Ok(s) if s.contains(&Status::Stopped) => ExitCode::from(INTERRUPTED),
                 Ok(_) => ExitCode::SUCCESS,
                 Err(message) => bad_input(&message),
             }

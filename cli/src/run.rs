@@ -22,17 +22,9 @@ use crate::trajectory_csv::TrajectoryCsv;
 /// Buffers from this size on are announced before they are allocated.
 const LARGE_BYTES: usize = 256 << 20;
 
-/// Runs `args` to the end (or until `stop` is set) and prints the summary on stdout; with a
-/// list in one flag (`--alpha 1,10,100`), one run per value ([`crate::run_several`]), and
-/// the summary returned is the last run's.
+/// Runs `args` to the end (or until `stop` is set) and prints the summary on stdout. (A list
+/// in one flag is [`crate::run_several`]'s.)
 pub fn run(args: &RunArgs, stop: &AtomicBool) -> Result<Summary, String> {
-    if let Some(list) = args.one_per_value()? {
-        let finished = crate::run_several::run(args, &list, stop)?;
-        return finished
-            .last()
-            .map(|r| r.summary)
-            .ok_or_else(|| "no run finished".to_owned());
-    }
     if let Some(path) = &args.plot {
         figure::check(path, "--plot")?;
     }

@@ -13,19 +13,9 @@ use crate::figure;
 use crate::files::write_atomically;
 use crate::flags::{flag_error, flag_name};
 use crate::run::{experiment, prepare};
-use crate::runs_figure::RunsFigure;
+use crate::runs_figure::{ListedRun, RunsFigure};
 use crate::summary;
 use crate::trajectory_csv;
-
-/// One finished run of the list: the value it was given, what it measured, its records.
-pub struct ListedRun {
-    /// The varied flag's value, as typed.
-    pub value: String,
-    /// Its summary.
-    pub summary: Summary,
-    /// Its records in time order.
-    pub records: Vec<Metrics>,
-}
 
 /// Runs `list` (from [`RunArgs::one_per_value`]) on every core and prints a summary line
 /// (or, with `--json`, a JSON object) per run in the order given. `args` carries the

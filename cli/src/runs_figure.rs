@@ -4,6 +4,7 @@
 //! dashed line in its colour; a legend row per run, above the plot, with its measured times.
 
 use grokflow_core::Metrics;
+use grokflow_core::summary::Summary;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -12,7 +13,16 @@ use crate::flags::flag_name;
 use crate::number::{precise_time, short, time};
 use crate::palette::{PREDICTED, series};
 use crate::run_figure::{draw_markers, power_of_ten};
-use crate::run_several::ListedRun;
+
+/// One finished run of the list: the value it was given, what it measured, its records.
+pub struct ListedRun {
+    /// The varied flag's value, as typed.
+    pub value: String,
+    /// Its summary.
+    pub summary: Summary,
+    /// Its records in time order.
+    pub records: Vec<Metrics>,
+}
 
 /// Height of one legend row, in pixels.
 const ROW: u32 = 30;

@@ -21,6 +21,8 @@ mod _grokflow {
     #[pymodule_export]
     use super::presets;
     #[pymodule_export]
+    use super::run::check;
+    #[pymodule_export]
     use super::run::run;
     #[pymodule_export]
     use super::sweep::sweep;

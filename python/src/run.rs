@@ -28,6 +28,22 @@ type PyRun<'py> = (
     Bound<'py, PyBytes>,
 );
 
+/// Checks `grokflow run <argv…>` without running it: what the command line refuses before
+/// a run starts (flags, values, ranges), with the command line's message.
+#[pyfunction]
+pub fn check(argv: Vec<String>) -> PyResult<()> {
+    let args = match crate::parse(std::iter::once("run".to_owned()).chain(argv).collect())? {
+        Command::Run(args) => args,
+        _ => return Err(PyValueError::new_err("not a run")),
+    };
+    // A data file supplies the sizes only when it is read.
+    match args.one_per_value().map_err(PyValueError::new_err)? {
+        Some(_) => Ok(()),
+        None if args.data.is_some() => Ok(()),
+        None => args.config().map(|_| ()).map_err(PyValueError::new_err),
+    }
+}
+
 /// Runs `grokflow run <argv…>` without the GIL, keeping the parameters up to
 /// `snapshots_per_decade` times per decade of t (and at the end).
 #[pyfunction]

@@ -126,6 +126,22 @@ def test_the_keyword_for_lambda_is_lambda_underscore():
     assert a.t_predicted == pytest.approx(np.log(128.0) / 0.004)
 
 
+def test_a_list_in_one_keyword_is_one_run_per_value():
+    runs = grokflow.run("fig1a-small", alpha=[1, 128], t_max=1e4, no_references=True)
+    assert [r.summary["alpha"] for r in runs] == [1.0, 128.0]
+    for r, alpha in zip(runs, [1, 128]):
+        single = grokflow.run("fig1a-small", alpha=alpha, t_max=1e4, no_references=True)
+        assert {k: v for k, v in r.summary.items() if k != "wall_s"} == {
+            k: v for k, v in single.summary.items() if k != "wall_s"
+        }
+    # α = 1 fits by signs at once and rises while learning; α = 128 waits on a plateau.
+    assert [r.summary["outcome"] for r in runs] == ["generalise", "grok"]
+    with pytest.raises(ValueError, match="--alpha"):
+        grokflow.run("fig1a-small", alpha=[1, -1])
+    with pytest.raises(ValueError, match="only one flag"):
+        grokflow.run("fig1a-small", alpha=[1, 2], lambda_=(1e-3, 2e-3))
+
+
 @pytest.mark.parametrize(
     "kwargs, flags",
     [

@@ -21,7 +21,7 @@ import functools
 import json
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 import numpy as np
 
@@ -145,7 +145,9 @@ class Run:
         )
 
 
-def run(preset: Optional[str] = None, *, snapshots_per_decade: float = 8.0, **flags: Any) -> Run:
+def run(
+    preset: Optional[str] = None, *, snapshots_per_decade: float = 8.0, **flags: Any
+) -> Union[Run, List[Run]]:
     """Runs one experiment as ``grokflow run`` does and returns it whole.
 
     ``preset`` and ``flags`` are the flags of ``grokflow run`` (``alpha=``, ``lambda_=``,
@@ -154,9 +156,29 @@ def run(preset: Optional[str] = None, *, snapshots_per_decade: float = 8.0, **fl
     :func:`presets` lists the presets. The parameters are kept at most
     ``snapshots_per_decade`` times per decade of t (0: only at the end).
 
+    A list (or tuple) for one flag, ``alpha=[1, 10, 100]``, runs one experiment per value, one
+    after another (Ctrl-C stops the one running), and returns the list of runs in that order,
+    as ``grokflow run --alpha 1,10,100`` does on the command line.
+
     Raises ``ValueError`` for a value out of range (the command line's message), and
     ``KeyboardInterrupt`` on Ctrl-C (the run stops between steps).
     """
+    lists = [key for key, value in flags.items() if isinstance(value, (list, tuple))]
+    if len(lists) > 1:
+        raise ValueError(
+            f"only one flag may take a list of values: {lists[0]} and {lists[1]} both do"
+        )
+    if lists:
+        key = lists[0]
+        values = flags.pop(key)
+        # Every value is checked before the first run starts, so none is lost to a typo.
+        for value in values:
+            named = {**flags, key: value, "preset": preset}
+            _grokflow.check(_argv("run", "run", _RUN_FILES, named))
+        return [
+            run(preset, snapshots_per_decade=snapshots_per_decade, **flags, **{key: value})
+            for value in values
+        ]
     if preset is not None:
         flags["preset"] = preset
     argv = _argv("run", "run", _RUN_FILES, flags)

@@ -2,6 +2,11 @@
 
 from typing import List, Optional, Tuple
 
+def check(argv: List[str]) -> None:
+    """Checks ``grokflow run <argv…>`` without running it; raises ``ValueError`` with the
+    command line's message for what it would refuse before a run starts.
+    """
+
 def run(
     argv: List[str], snapshots_per_decade: float
 ) -> Tuple[str, List[Tuple[str, bytes]], bytes, bytes, bytes]:
