@@ -106,15 +106,6 @@ pub fn between(records: &[Metrics], from: f64, to: f64) -> impl Iterator<Item = 
     records.iter().filter(move |m| m.t >= from && m.t <= to)
 }
 
-/// ln α / λ with the paper's lower-order correction for depth L:
-/// `t* = ln α / λ − (1/L)·ln ln(α^{2(L−1)} / λ) / λ` (docs/theory.md, "The dichotomy").
-pub fn corrected_prediction(config: &Config) -> f64 {
-    let l = f64::from(config.depth);
-    let (alpha, lambda) = (config.alpha, config.lambda);
-    let inner = (2.0 * (l - 1.0) * alpha.ln() - lambda.ln()).ln();
-    (alpha.ln() - inner / l) / lambda
-}
-
 /// Makes each generic claim `fn claim<S: Scalar>()` into two tests, `claim::f32` and
 /// `claim::f64`.
 #[macro_export]

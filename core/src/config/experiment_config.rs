@@ -200,6 +200,21 @@ impl Config {
         (t.is_finite() && t > 0.0).then_some(t)
     }
 
+    /// The transition time with the paper's first lower-order term, for a depth-L diagonal
+    /// net: `t* = ln α / λ − (1/L)·ln ln(α^{2(L−1)} / λ) / λ` (docs/theory.md, "The
+    /// dichotomy"). None for the other models, and where [`Config::t_predicted`] is none or
+    /// the correction is undefined.
+    pub fn t_predicted_lower_order(&self) -> Option<f64> {
+        if self.task.model() != ModelKind::DiagonalNet {
+            return None;
+        }
+        self.t_predicted()?;
+        let l = f64::from(self.depth);
+        let inner = math::ln(2.0 * (l - 1.0) * math::ln(self.alpha) - math::ln(self.lambda));
+        let t = (math::ln(self.alpha) - inner / l) / self.lambda;
+        t.is_finite().then_some(t)
+    }
+
     /// Per-coordinate initial value of the diagonal net, `u_k = v_k = α / √(2d)`, so that
     /// ‖θ(0)‖ = α.
     pub fn init_scale(&self) -> f64 {
@@ -211,6 +226,30 @@ impl Config {
 mod tests {
     use super::*;
     use crate::config::error::ConfigError;
+
+    #[test]
+    fn the_lower_order_term_brings_the_prediction_earlier_for_diagonal_nets_only() {
+        // fig1a-small: ln 128 = 4.852, ln ln(128²/10⁻³) = ln 16.61 = 2.810, so
+        // t* = (4.852 − 2.810/2)/10⁻³ = 3447 (the README's worked example).
+        let c = Config {
+            alpha: 128.0,
+            lambda: 1e-3,
+            depth: 2,
+            ..Config::default()
+        };
+        let t = c.t_predicted_lower_order().expect("defined");
+        assert!((t - 3447.0).abs() < 1.0, "{t}");
+        assert!(t < c.t_predicted().expect("defined"));
+        let deeper = Config { depth: 3, ..c };
+        assert!(deeper.t_predicted_lower_order() != Some(t));
+        let mlp = Config {
+            task: Task::ModAdd,
+            ..c
+        };
+        assert_eq!(mlp.t_predicted_lower_order(), None);
+        let no_decay = Config { lambda: 0.0, ..c };
+        assert_eq!(no_decay.t_predicted_lower_order(), None);
+    }
 
     #[test]
     fn default_is_valid() {
