@@ -229,11 +229,12 @@ impl SweepFigure<'_> {
             .filter(|curve| !curve.is_empty())
             .collect();
         let fit_name = match &fit {
+            // Three decimals, as the `law:` line prints them.
             Some(f) => format!(
-                "fit: {}·ln α {} {} ({} runs)",
-                short(f.slope),
+                "fit: {:.3}·ln α {} {:.3} ({} runs)",
+                f.slope,
                 if f.intercept < 0.0 { "−" } else { "+" },
-                short(f.intercept.abs()),
+                f.intercept.abs(),
                 f.points
             ),
             None => "fit: fewer than two values of ln α".to_owned(),

@@ -214,6 +214,36 @@ fn sweep_writes_csv_and_png_and_does_not_depend_on_threads() {
         })
         .collect();
     assert!(t_grok[0] < t_grok[1] && t_grok[1] < t_grok[2], "{t_grok:?}");
+    // The figure also draws the law's collapse, with the fit the law line prints.
+    let svg = temp("sweep.svg");
+    let out = grokflow(&[
+        "sweep",
+        "--alphas",
+        "10:1000:3",
+        "--lambdas",
+        "2e-3:2e-3:1",
+        "--csv",
+        temp("sweep-svg.csv").to_str().expect("utf-8"),
+        "--svg",
+        svg.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success());
+    let printed =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let slope = printed
+        .split("λ·t_grok = (")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("a law line");
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    for expected in [
+        "λ·t_grok against ln α",
+        "λ·t = ln α (leading order)",
+        "with the lower-order term",
+        &format!("fit: {slope}·ln α"),
+    ] {
+        assert!(text.contains(expected), "{expected} missing from the SVG");
+    }
 }
 
 /// `sweep --shard I/N` runs disjoint slices whose merge is the whole sweep: the same rows
