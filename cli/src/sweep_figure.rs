@@ -111,12 +111,27 @@ pub fn t_grok_rgb(t_grok: Option<f64>, span: Option<(f64, f64)>) -> [u8; 3] {
     }
 }
 
+/// The fitted law as the legends name it: `fit: 0.901·ln α − 1.064 (139 runs)`, three
+/// decimals as the `law:` line prints them.
+pub fn fit_label(fit: Option<&LawFit>) -> String {
+    match fit {
+        Some(f) => format!(
+            "fit: {:.3}·ln α {} {:.3} ({} runs)",
+            f.slope,
+            if f.intercept < 0.0 { "−" } else { "+" },
+            f.intercept.abs(),
+            f.points
+        ),
+        None => "fit: fewer than two values of ln α".to_owned(),
+    }
+}
+
 /// Height of the maps' part of the figure; the collapse plot takes the rest.
 const MAPS_HEIGHT: u32 = 700;
 /// The iso-lines' and the leading-order law's colour.
 const LAW_INK: [u8; 3] = [40, 40, 40];
-/// The fitted line's colour.
-const FIT: [u8; 3] = [213, 94, 0];
+/// The fitted line's colour (here and in the explorer's phase view).
+pub const FIT: [u8; 3] = [213, 94, 0];
 
 impl Figure for SweepFigure<'_> {
     fn size(&self) -> (u32, u32) {
@@ -228,17 +243,7 @@ impl SweepFigure<'_> {
             .into_iter()
             .filter(|curve| !curve.is_empty())
             .collect();
-        let fit_name = match &fit {
-            // Three decimals, as the `law:` line prints them.
-            Some(f) => format!(
-                "fit: {:.3}·ln α {} {:.3} ({} runs)",
-                f.slope,
-                if f.intercept < 0.0 { "−" } else { "+" },
-                f.intercept.abs(),
-                f.points
-            ),
-            None => "fit: fewer than two values of ln α".to_owned(),
-        };
+        let fit_name = fit_label(fit.as_ref());
         let lower_name = match lambda_span {
             Some((lo, hi)) if !bounds.is_empty() => format!(
                 "with the lower-order term, λ = {} and {}",

@@ -10,8 +10,9 @@ use egui::{Align2, Color32, RichText, Ui};
 use egui_plot::{Line, LineStyle, Plot, PlotPoints, Points};
 use grokflow_cli::number::short;
 use grokflow_cli::palette::{self, outcome_rgb, ramp};
-use grokflow_cli::sweep_figure::{NO_GROK, t_grok_rgb, t_grok_span};
+use grokflow_cli::sweep_figure::{FIT, NO_GROK, fit_label, t_grok_rgb, t_grok_span};
 use grokflow_core::Config;
+use grokflow_core::law_fit::{LawFit, LawPoint};
 use grokflow_core::sweep::{Cell, Grid, Outcome, log_spaced};
 
 use crate::background::{self, BackgroundTask};
@@ -492,43 +493,44 @@ fn colour_bar(
     );
 }
 
-/// log10 t_grok of every grokking cell against log10(ln α / λ), with the line y = x.
+/// The law's collapse, as `grokflow sweep` draws it: λ·t_grok of every grokking run (α > 1,
+/// λ > 0, every seed) against ln α, the leading-order law y = x and the least-squares fit
+/// the sweep's `law:` line prints.
 fn theory_plot(ui: &mut Ui, sweep: &Sweep, height: f32) {
-    ui.label("log10 t_grok against log10(ln α / λ)");
+    ui.label("λ·t_grok against ln α");
+    let fit = LawFit::of_cells(&sweep.cells);
+    let fit_name = fit_label(fit.as_ref());
+    let law = "λ·t = ln α (leading order)";
     plots::legend_row(
         ui,
         &[
             (
-                "t_grok = ln α / λ",
+                law,
                 palette::PREDICTED,
-                Swatch::Line(LineStyle::Solid),
+                Swatch::Line(LineStyle::dashed_loose()),
             ),
+            (&fit_name, FIT, Swatch::Line(LineStyle::Solid)),
             ("grokking runs", outcome_rgb(Outcome::Grok), Swatch::Marker),
         ],
     );
     let points: Vec<[f64; 2]> = sweep
         .cells
         .iter()
-        .filter_map(|c| {
-            let predicted = c.config.t_predicted()?;
-            let grok = c.summary.transitions.log10_t_grok?;
-            (c.outcome == Outcome::Grok).then(|| [predicted.log10(), grok])
-        })
+        .filter_map(LawPoint::of)
+        .map(|p| [p.ln_alpha, p.lambda_t_grok])
         .collect();
-    let (lo, hi) = points
-        .iter()
-        .flat_map(|p| [p[0], p[1]])
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
+    let x_max = points.iter().map(|p| p[0]).fold(1.0f64, f64::max);
     Plot::new("theory").height(height - 20.0).show(ui, |plot| {
-        if lo.is_finite() {
+        plot.line(
+            Line::new(law, PlotPoints::from(vec![[0.0, 0.0], [x_max, x_max]]))
+                .color(plots::color(palette::PREDICTED))
+                .style(LineStyle::dashed_loose()),
+        );
+        if let Some(f) = fit {
+            let line = [0.0, x_max].map(|x| [x, f.slope * x + f.intercept]);
             plot.line(
-                Line::new(
-                    "t_grok = ln α / λ",
-                    PlotPoints::from(vec![[lo, lo], [hi, hi]]),
-                )
-                .color(plots::color(palette::PREDICTED)),
+                Line::new(fit_name.as_str(), PlotPoints::from(line.to_vec()))
+                    .color(plots::color(FIT)),
             );
         }
         plot.points(
