@@ -269,17 +269,7 @@ impl Panel<'_> {
             () if log_y => power_of_ten(v),
             () => short(*v),
         };
-        chart
-            .configure_mesh()
-            .x_desc("t")
-            .y_desc(self.label)
-            .x_label_formatter(&power_of_ten)
-            .y_label_formatter(&y_label)
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .map_err(drawing_error)?;
+        draw_time_mesh(&mut chart, self.label, &y_label)?;
         draw_markers(&mut chart, y, markers, self.labelled)?;
         if let Some((start, lambda)) = self.decay {
             let reference = (0..=200).map(|i| {
@@ -309,6 +299,26 @@ pub(crate) type Chart<'a, DB> = ChartContext<
     DB,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
+
+/// The grid and axes of a plot against t on a log axis (ticks at powers of ten), its y axis
+/// named `y_desc` and labelled by `y_label`.
+pub(crate) fn draw_time_mesh<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    y_desc: &str,
+    y_label: &dyn Fn(&f64) -> String,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .x_desc("t")
+        .y_desc(y_desc)
+        .x_label_formatter(&power_of_ten)
+        .y_label_formatter(y_label)
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 17))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(drawing_error)
+}
 
 /// Dashed vertical lines at the markers; with `labelled`, each named beside its line in the
 /// band above the data, one text row per marker, so close markers (t_grok near ln α / λ)

@@ -12,7 +12,7 @@ use crate::figure::{FONT, Figure, Key, Mark, drawing_error, legend_row, rgb};
 use crate::flags::flag_name;
 use crate::number::{precise_time, short, time};
 use crate::palette::{PREDICTED, series};
-use crate::run_figure::{draw_markers, power_of_ten};
+use crate::run_figure::{draw_markers, draw_time_mesh, power_of_ten};
 
 /// One finished run of the list: the value it was given, what it measured, its records.
 pub struct ListedRun {
@@ -253,17 +253,7 @@ impl Figure for RunsFigure<'_> {
             () if classifies => short(*v),
             () => power_of_ten(v),
         };
-        chart
-            .configure_mesh()
-            .x_desc("t")
-            .y_desc(unit)
-            .x_label_formatter(&power_of_ten)
-            .y_label_formatter(&y_label)
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .map_err(drawing_error)?;
+        draw_time_mesh(&mut chart, unit, &y_label)?;
         draw_markers(&mut chart, (y0, top), &predicted, true)?;
         for (i, (run, [train, test])) in self.runs.iter().zip(&all).enumerate() {
             let color = rgb(series(i, n));
