@@ -128,8 +128,8 @@ pub fn fit_label(fit: Option<&LawFit>) -> String {
 
 /// Height of the maps' part of the figure; the collapse plot takes the rest.
 const MAPS_HEIGHT: u32 = 700;
-/// The iso-lines' and the leading-order law's colour.
-const LAW_INK: [u8; 3] = [40, 40, 40];
+/// The iso-lines' and the leading-order law's colour (here and in the explorer).
+pub const LAW_INK: [u8; 3] = [40, 40, 40];
 /// The fitted line's colour (here and in the explorer's phase view).
 pub const FIT: [u8; 3] = [213, 94, 0];
 
@@ -422,10 +422,11 @@ impl SweepFigure<'_> {
     }
 }
 
-/// Lines of constant ln α / λ = 10^k across a log-spaced grid, in the maps' cell
+/// Lines of constant ln α / λ = 10^k across a log-spaced grid (here and on the explorer's
+/// map), in the maps' cell
 /// coordinates (column i at α = alphas\[i\], row j at λ = lambdas\[j\]); each named, ending
 /// where it leaves the grid. None for a grid with fewer than two values on an axis.
-fn iso_lines_of(alphas: &[f64], lambdas: &[f64]) -> Vec<(String, Vec<(f64, f64)>)> {
+pub fn iso_lines_of(alphas: &[f64], lambdas: &[f64]) -> Vec<(String, Vec<(f64, f64)>)> {
     let (Some(&a0), Some(&a1), Some(&l0), Some(&l1)) = (
         alphas.first(),
         alphas.last(),

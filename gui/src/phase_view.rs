@@ -10,7 +10,9 @@ use egui::{Align2, Color32, RichText, Ui};
 use egui_plot::{Line, LineStyle, Plot, PlotPoints, Points};
 use grokflow_cli::number::short;
 use grokflow_cli::palette::{self, outcome_rgb, ramp};
-use grokflow_cli::sweep_figure::{FIT, NO_GROK, fit_label, t_grok_rgb, t_grok_span};
+use grokflow_cli::sweep_figure::{
+    FIT, LAW_INK, NO_GROK, fit_label, iso_lines_of, t_grok_rgb, t_grok_span,
+};
 use grokflow_core::Config;
 use grokflow_core::law_fit::{LawFit, LawPoint};
 use grokflow_core::sweep::{Cell, Grid, Outcome, log_spaced};
@@ -375,6 +377,30 @@ fn cells_grid(ui: &mut Ui, sweep: &Sweep, color_by: &mut ColorBy, height: f32) -
     );
     if *color_by == ColorBy::TGrok {
         colour_bar(&painter, grid, span, &font, text);
+        // Iso-lines of ln α / λ, as on `grokflow sweep`'s map (cell coordinates: column i
+        // at the centre of the i-th α).
+        let at = |(x, y): (f64, f64)| {
+            egui::pos2(
+                grid.left() + size * (x as f32 + 0.5),
+                grid.bottom() - size * (y as f32 + 0.5),
+            )
+        };
+        let ink = plots::color(LAW_INK);
+        for (name, line) in iso_lines_of(&sweep.grid.alphas, &sweep.grid.lambdas) {
+            let points: Vec<egui::Pos2> = line.iter().copied().map(at).collect();
+            let Some(&end) = points.last() else { continue };
+            painter.extend(egui::Shape::dashed_line(
+                &points,
+                egui::Stroke::new(1.5, ink),
+                6.0,
+                4.0,
+            ));
+            // On a light box, left of and below the line's end: legible on every colour.
+            let galley = painter.layout_no_wrap(name, font.clone(), ink);
+            let label = Align2::RIGHT_TOP.anchor_size(end + egui::vec2(-4.0, 4.0), galley.size());
+            painter.rect_filled(label.expand(2.0), 2.0, Color32::from_white_alpha(215));
+            painter.galley(label.min, galley, ink);
+        }
     }
     // Each cell is its own widget, named by its α and λ (for screen readers and tests).
     let mut opened = None;
