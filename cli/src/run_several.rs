@@ -19,7 +19,8 @@ use crate::trajectory_csv;
 
 /// Runs `list` (from [`RunArgs::one_per_value`]) on every core and prints a summary line
 /// (or, with `--json`, a JSON object) per run in the order given. `args` carries the
-/// outputs: `--csv` (one long CSV), `--plot` (one figure).
+/// outputs: `--csv` (one long CSV), `--plot` (one figure), made of the runs that finished
+/// even when another failed (the error then names the failed runs' values).
 pub fn run(args: &RunArgs, list: &RunList, stop: &AtomicBool) -> Result<Vec<ListedRun>, String> {
     let (field, runs) = (list.field, list.runs.as_slice());
     if let Some(path) = &args.plot {
@@ -67,17 +68,21 @@ pub fn run(args: &RunArgs, list: &RunList, stop: &AtomicBool) -> Result<Vec<List
                         runs.len(),
                         flag_name(field)
                     );
-                    if let Ok(mut slot) = slots[index].lock() {
+                    if let Some(Ok(mut slot)) = slots.get(index).map(Mutex::lock) {
                         *slot = Some(result);
                     }
                 }
             });
         }
     });
-    let finished: Vec<ListedRun> = slots
+    // A run that failed does not cost the others their outputs: they are written, then the
+    // failures reported.
+    let (finished, failed): (Vec<_>, Vec<_>) = slots
         .into_iter()
         .filter_map(|slot| slot.into_inner().ok().flatten())
-        .collect::<Result<_, String>>()?;
+        .partition(Result::is_ok);
+    let finished: Vec<ListedRun> = finished.into_iter().filter_map(Result::ok).collect();
+    let failed: Vec<String> = failed.into_iter().filter_map(Result::err).collect();
     for run in &finished {
         if args.json {
             println!("{}", summary::to_json(&run.summary, args.preset_name()));
@@ -99,7 +104,11 @@ pub fn run(args: &RunArgs, list: &RunList, stop: &AtomicBool) -> Result<Vec<List
         figure::save(&figure, path, "--plot")?;
         eprintln!("wrote {}", path.display());
     }
-    Ok(finished)
+    if failed.is_empty() {
+        Ok(finished)
+    } else {
+        Err(failed.join("; "))
+    }
 }
 
 /// Every run's trajectory in one CSV: the varied field's value, then the columns of
