@@ -64,9 +64,10 @@ pub fn run(args: &RunArgs, list: &RunList, stop: &AtomicBool) -> Result<Vec<List
                         .map_err(|e| format!("--{} {value}: {e}", flag_name(field)));
                     let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                     eprintln!(
-                        "{finished} / {} done (--{} {value})",
+                        "{finished} / {} ended (--{} {value}{})",
                         runs.len(),
-                        flag_name(field)
+                        flag_name(field),
+                        if result.is_err() { ", failed" } else { "" }
                     );
                     if let Some(Ok(mut slot)) = slots.get(index).map(Mutex::lock) {
                         *slot = Some(result);
