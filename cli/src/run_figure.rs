@@ -24,10 +24,10 @@ pub struct RunFigure<'a> {
 }
 
 /// One curve: a quantity of a record and how it is drawn.
-struct Curve {
-    name: &'static str,
-    color: [u8; 3],
-    value: fn(&Metrics) -> Option<f64>,
+pub(crate) struct Curve {
+    pub(crate) name: &'static str,
+    pub(crate) color: [u8; 3],
+    pub(crate) value: fn(&Metrics) -> Option<f64>,
 }
 
 impl RunFigure<'_> {
@@ -180,7 +180,7 @@ impl Figure for RunFigure<'_> {
 }
 
 /// The points of `curves` over `records` (log10 of the values when `log_y`).
-fn y_values(curves: &[Curve], records: &[Metrics], log_y: bool) -> Vec<Vec<(f64, f64)>> {
+pub(crate) fn y_values(curves: &[Curve], records: &[Metrics], log_y: bool) -> Vec<Vec<(f64, f64)>> {
     curves
         .iter()
         .map(|c| {
@@ -202,7 +202,7 @@ fn y_values(curves: &[Curve], records: &[Metrics], log_y: bool) -> Vec<Vec<(f64,
 }
 
 /// The data's y range with 5% padding.
-fn bounds(series: &[Vec<(f64, f64)>]) -> (f64, f64) {
+pub(crate) fn bounds(series: &[Vec<(f64, f64)>]) -> (f64, f64) {
     let (lo, hi) = series
         .iter()
         .flatten()

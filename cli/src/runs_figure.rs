@@ -12,7 +12,7 @@ use crate::figure::{FONT, Figure, Key, Mark, drawing_error, legend_row, rgb};
 use crate::flags::flag_name;
 use crate::number::{precise_time, short, time};
 use crate::palette::{PREDICTED, series};
-use crate::run_figure::{draw_markers, draw_time_mesh, power_of_ten};
+use crate::run_figure::{Curve, bounds, draw_markers, draw_time_mesh, power_of_ten, y_values};
 
 /// One finished run of the list: the value it was given, what it measured, its records.
 pub struct ListedRun {
@@ -39,24 +39,23 @@ pub struct RunsFigure<'a> {
     pub preset: &'a str,
 }
 
-/// A run's train and test curves as `(log10 t, y)`: accuracy, or log10 loss for regression.
+/// A run's train and test curves as `(log10 t, y)`: accuracy, or log10 loss for regression
+/// (the run figure's [`y_values`]).
 fn curves(records: &[Metrics], classifies: bool) -> [Vec<(f64, f64)>; 2] {
-    let points = |value: &dyn Fn(&Metrics) -> Option<f64>| -> Vec<(f64, f64)> {
-        records
-            .iter()
-            .filter_map(|m| Some((m.log10_t?, value(m)?)))
-            .filter(|(_, y)| y.is_finite())
-            .collect()
+    let curve = |value: fn(&Metrics) -> Option<f64>| Curve {
+        name: "",
+        color: INK,
+        value,
     };
-    if classifies {
-        [points(&|m| m.train_acc), points(&|m| m.test_acc)]
+    let pair = if classifies {
+        [curve(|m| m.train_acc), curve(|m| m.test_acc)]
     } else {
-        let log = |v: f64| (v > 0.0).then(|| v.log10());
-        [
-            points(&|m| log(m.train_loss)),
-            points(&|m| log(m.test_loss)),
-        ]
-    }
+        [curve(|m| Some(m.train_loss)), curve(|m| Some(m.test_loss))]
+    };
+    let [train, test]: [Vec<(f64, f64)>; 2] = y_values(&pair, records, !classifies)
+        .try_into()
+        .unwrap_or_default();
+    [train, test]
 }
 
 /// `points` at `x`, linear between the records either side.
@@ -86,8 +85,14 @@ impl RunsFigure<'_> {
             return self.preset.to_owned();
         };
         let c = &first.summary.config;
+        // The fixed settings; the varied one is named before them.
+        let lambda = if self.field == "lambda" {
+            String::new()
+        } else {
+            format!("λ={}, ", short(c.lambda))
+        };
         format!(
-            "{} ({}): --{} {}; λ={}, {}, {}, seed {}",
+            "{} ({}): --{} {}; {lambda}{}, {}, seed {}",
             self.preset,
             c.task.name(),
             flag_name(self.field),
@@ -96,7 +101,6 @@ impl RunsFigure<'_> {
                 .map(|r| r.value.as_str())
                 .collect::<Vec<_>>()
                 .join(","),
-            short(c.lambda),
             c.integrator.name(),
             first.summary.precision,
             c.seed
@@ -133,11 +137,8 @@ impl Figure for RunsFigure<'_> {
             .titled(&self.title(), (FONT, 22))
             .map_err(drawing_error)?;
         let classifies = self.classifies();
-        let (what, unit) = if classifies {
-            ("accuracy", "accuracy")
-        } else {
-            ("loss", "log10 loss")
-        };
+        // Losses are drawn on a log axis whose ticks name the loss itself.
+        let what = if classifies { "accuracy" } else { "loss" };
         let (styles, mut rest) = rest.split_vertically(ROW);
         let train = format!("train {what}");
         let test = format!("test {what}");
@@ -230,15 +231,7 @@ impl Figure for RunsFigure<'_> {
         let (y0, y1) = if classifies {
             (-0.02, 1.05)
         } else {
-            let ys = all.iter().flat_map(|c| c.iter().flatten().map(|p| p.1));
-            let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
-                (lo.min(y), hi.max(y))
-            });
-            if lo < hi {
-                (lo - 0.1, hi + 0.1)
-            } else {
-                (-1.0, 1.0)
-            }
+            bounds(&all.iter().flatten().cloned().collect::<Vec<_>>())
         };
         // A band above the data for the ln α/λ labels, one row each.
         let top = y1 + (y1 - y0) * (0.06 * predicted.len() as f64 + 0.02);
@@ -253,7 +246,7 @@ impl Figure for RunsFigure<'_> {
             () if classifies => short(*v),
             () => power_of_ten(v),
         };
-        draw_time_mesh(&mut chart, unit, &y_label)?;
+        draw_time_mesh(&mut chart, what, &y_label)?;
         draw_markers(&mut chart, (y0, top), &predicted, true)?;
         for (i, (run, [train, test])) in self.runs.iter().zip(&all).enumerate() {
             let color = rgb(series(i, n));
